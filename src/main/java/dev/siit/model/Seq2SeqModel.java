@@ -1,0 +1,59 @@
+package dev.siit.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.nn.Block;
+
+/**
+ * What training and decoding need from an encoder-decoder language model (T5). Arrays returned
+ * are attached to the manager of the input arrays; callers scope them.
+ *
+ * <p>Shapes: B batch, S encoder length, T decoder length, d model width, V vocabulary size,
+ * N rows being decoded (B x beams).
+ */
+public interface Seq2SeqModel {
+
+    /** The DJL block that owns every parameter (for optimisers, checkpoints, counting). */
+    Block block();
+
+    int vocabSize();
+
+    /** Token fed as the first decoder input (T5: pad = 0). */
+    int decoderStartTokenId();
+
+    /** End of sequence (T5: 1). */
+    int eosTokenId();
+
+    /** inputIds (B, S) int32, attentionMask (B, S) 1 for tokens, 0 for padding -> hidden (B, S, d). */
+    NDArray encode(NDArray inputIds, NDArray attentionMask, boolean training);
+
+    /**
+     * Teacher-forced decoding: decoderInputIds (B, T) int32 (start token, then the target shifted
+     * right) -> logits (B, T, V).
+     */
+    NDArray decode(NDArray encoderHidden, NDArray attentionMask, NDArray decoderInputIds, boolean training);
+
+    /** Starts incremental decoding over encoderHidden (N, S, d) with attentionMask (N, S). */
+    DecoderCache newCache(NDArray encoderHidden, NDArray attentionMask);
+
+    /**
+     * One decoding step with the key/value cache: tokens (N,) int32, the last token of every
+     * row -> logits (N, V) for the next position. Advances the cache by one position. Must equal
+     * the last position of {@link #decode} on the whole prefix.
+     */
+    NDArray step(DecoderCache cache, NDArray tokens);
+
+    /** Keys and values of past decoder positions and the (projected) encoder states. */
+    interface DecoderCache extends AutoCloseable {
+        /** Number of decoder positions already in the cache. */
+        int length();
+
+        /**
+         * Keeps rows {@code rows} (N',) int32 of every cached tensor, in that order: reorders
+         * beams after a top-k, or expands B inputs to B x beams rows.
+         */
+        void select(NDArray rows);
+
+        @Override
+        void close();
+    }
+}
