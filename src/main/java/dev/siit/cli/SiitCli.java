@@ -44,6 +44,7 @@ public final class SiitCli implements Runnable {
     /** Runs the CLI with the given streams and returns the exit code (used by tests). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
         dev.siit.io.Progress.setQuiet(dev.siit.io.Progress.defaultQuiet());
+        dev.siit.run.Provenance.recordCommandLine(args);
         CommandLine cl = new CommandLine(new SiitCli());
         cl.setOut(out);
         cl.setErr(err);
