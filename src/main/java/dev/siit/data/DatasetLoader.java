@@ -56,7 +56,9 @@ public final class DatasetLoader {
         if (seqs.isEmpty()) {
             throw new InputException("dataset " + source + " is empty after " + kcore + "-core filtering");
         }
-        return reindex(datasetName(source, f), seqs, raw.texts(), fingerprint(inputs, f, kcore));
+        // a LETTER folder is named after its NAME.inter.json (inputs[0]), the rest after the source
+        Path named = f == DatasetFormat.LETTER ? inputs.get(0) : source;
+        return reindex(datasetName(named, f), seqs, raw.texts(), fingerprint(inputs, f, kcore));
     }
 
     static InteractionDataset reindex(String name, LinkedHashMap<String, List<String>> seqs,
