@@ -106,7 +106,6 @@ public record Provenance(int version, String createdAt, String commandLine, Stri
         String[][] markers = {
                 {"ai.djl:api", "api", "ai.djl.engine.Engine"},
                 {"ai.djl.pytorch:pytorch-engine", "pytorch-engine", "ai.djl.pytorch.engine.PtEngine"},
-                {"ai.djl.pytorch:pytorch-jni", "pytorch-jni", "ai.djl.pytorch.jni.PyTorchLibrary"},
                 {"ai.djl.huggingface:tokenizers", "tokenizers", "ai.djl.huggingface.tokenizers.HuggingFaceTokenizer"},
                 {"com.fasterxml.jackson.core:jackson-databind", "jackson-databind", "com.fasterxml.jackson.databind.ObjectMapper"},
                 {"info.picocli:picocli", "picocli", "picocli.CommandLine"},
@@ -119,11 +118,28 @@ public record Provenance(int version, String createdAt, String commandLine, Stri
                 out.put(m[0], v);
             }
         }
-        String jni = out.get("ai.djl.pytorch:pytorch-jni");
+        String jni = jniVersion();
+        if (jni != null) {
+            out.put("ai.djl.pytorch:pytorch-jni", jni);
+        }
         if (jni != null && jni.contains("-")) {
             out.put("pytorch", jni.substring(0, jni.indexOf('-')));
         }
         return out;
+    }
+
+    /** {@code jni_version} from the pytorch-jni jar's {@code jnilib/pytorch.properties}, e.g. 2.7.1-0.36.0. */
+    private static String jniVersion() {
+        try (var in = Provenance.class.getClassLoader().getResourceAsStream("jnilib/pytorch.properties")) {
+            if (in == null) {
+                return null;
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(in);
+            return p.getProperty("jni_version");
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     private static String jarVersion(String artifact, String className) {
