@@ -51,8 +51,8 @@ public final class SiitCli implements Runnable {
         cl.setExitCodeExceptionMapper(t -> t instanceof InputException ? EXIT_USER : EXIT_INTERNAL);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("error: " + ex.getMessage());
-            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            // one line, like every other user error
+            c.getErr().println("error: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             return EXIT_USER;
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {
