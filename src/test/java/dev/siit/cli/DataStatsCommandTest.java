@@ -64,6 +64,17 @@ class DataStatsCommandTest {
     }
 
     @Test
+    void quietSwitchWorksBeforeAndAfterTheSubcommand() {
+        String ml = SHARED.resolve("ml-100k").toString();
+        assertEquals(0, run("--quiet", "data", "stats", "--source", ml, "--json").exit());
+        assertTrue(dev.siit.io.Progress.isQuiet());
+        assertEquals(0, run("data", "stats", "--source", ml, "--json").exit());
+        assertEquals(dev.siit.io.Progress.defaultQuiet(), dev.siit.io.Progress.isQuiet(), "reset per invocation; CI=true keeps it on");
+        assertEquals(0, run("data", "stats", "--quiet", "--source", ml, "--json").exit());
+        assertTrue(dev.siit.io.Progress.isQuiet());
+    }
+
+    @Test
     void helpEverywhere() {
         for (String[] args : List.of(new String[] {"--help"}, new String[] {"data", "--help"},
                 new String[] {"data", "stats", "--help"})) {
