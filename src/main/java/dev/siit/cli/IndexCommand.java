@@ -82,8 +82,16 @@ public final class IndexCommand implements Callable<Integer> {
             + ".items.json, or JSON); overrides the config's cfEmbeddings")
     Path cfEmbeddings;
 
+    @Option(names = "--text-embeddings", description = "tiger/letter: cache of the MiniLM item text embeddings "
+            + "(.npy + .items.json): read when it exists, written otherwise")
+    Path textEmbeddings;
+
     @Option(names = "--device", defaultValue = "cpu", description = "tiger/letter: DJL device (default ${DEFAULT-VALUE})")
     String device;
+
+    @Option(names = "--placeholder-titles", description = "tid/tiger/letter: items without a title (at most 5%%) "
+            + "get the title \"item <id>\" instead of a refusal; the count is recorded in index-stats.json")
+    boolean placeholderTitles;
 
     @Option(names = "--quiet", description = "no progress bar")
     boolean quiet;
@@ -96,8 +104,15 @@ public final class IndexCommand implements Callable<Integer> {
         CollisionResolution mode = CollisionResolution.parse(collisions);
         InteractionDataset dataset = DatasetLoader.load(data, parseFormat(format), kcore);
         String m = method.toLowerCase(Locale.ROOT);
+        TrainingItems items = TrainingItems.of(dataset);
+        int placeholders = 0;
         if (Set.of("tid", "tiger", "letter").contains(m)) { // refuse before any work is done
-            dataset.requireTitles(m.toUpperCase(Locale.ROOT));
+            if (placeholderTitles) {
+                placeholders = items.itemsWithoutTitle();
+                items = items.withPlaceholderTitles(m.toUpperCase(Locale.ROOT));
+            } else {
+                items.requireTitles(m.toUpperCase(Locale.ROOT));
+            }
         }
         Object cfg;
         ItemIndexer indexer;
@@ -127,7 +142,7 @@ public final class IndexCommand implements Callable<Integer> {
                     c = c.withCfEmbeddings(cfEmbeddings.toString());
                 }
                 cfg = c;
-                indexer = new RqVaeIndexer(m, c, device, !quiet);
+                indexer = new RqVaeIndexer(m, c, device, !quiet, textEmbeddings);
             }
             case "import" -> {
                 if (from == null) {
@@ -140,13 +155,12 @@ public final class IndexCommand implements Callable<Integer> {
                     + method + "\"");
         }
         long t0 = System.nanoTime();
-        TrainingItems items = TrainingItems.of(dataset);
         IndexedItems raw = indexer.index(items, seed);
         ItemIdentifiers ids = CollisionResolver.resolve(raw, mode, m);
         double seconds = (System.nanoTime() - t0) / 1e9;
         IdentifierStats stats = IdentifierStats.of(ids);
         IndexReport report = new IndexReport(IndexReport.FORMAT, m, mode.cliName(), seed,
-                IndexerConfigFile.asMap(cfg), dataset.name(), dataset.fingerprint(), out.toString(), seconds,
+                IndexerConfigFile.asMap(cfg), dataset.name(), dataset.fingerprint(), out.toString(), placeholders, seconds,
                 stats, IdentifierStats.of(raw.ids()));
         IndexFile.write(out, dataset, ids);
         Path statsFile = statsOut != null ? statsOut : out.toAbsolutePath().resolveSibling("index-stats.json");
