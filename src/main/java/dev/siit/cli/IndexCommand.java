@@ -41,7 +41,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "index", mixinStandardHelpOptions = true,
         description = "Build item identifiers (SID, IID, TID, CID, TIGER, LETTER, import) from training data.",
-        subcommands = {IndexCommand.Stats.class})
+        subcommands = {IndexCommand.Stats.class, IndexCommand.CidScaling.class, IndexCommand.SpectralEmbeddings.class})
 public final class IndexCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(IndexCommand.class);
 
@@ -184,6 +184,102 @@ public final class IndexCommand implements Callable<Integer> {
 
     /** SID configuration: the first number handed out (Hua et al. start at 1001). */
     public record SidSettings(int start) {
+    }
+
+    /**
+     * {@code siit index cid-scaling --items 10000,50000}: times CID on synthetic co-occurrence data
+     * (items in communities of 200, users buying 10 items of one community with 10% noise,
+     * 2 users per item) to show how far the spectral clustering scales.
+     */
+    @Command(name = "cid-scaling", mixinStandardHelpOptions = true,
+            description = "Time CID (co-occurrence graph + recursive spectral clustering) on synthetic data.")
+    static final class CidScaling implements Callable<Integer> {
+        @Option(names = "--items", split = ",", defaultValue = "2000,10000,50000", description = "catalogue sizes")
+        int[] sizes;
+
+        @Option(names = "--seed", defaultValue = "42")
+        long seed;
+
+        @Override
+        public Integer call() {
+            System.out.println("items\tusers\tnnz\tgraph_s\tcid_s\tlevels\tcodes_used");
+            for (int n : sizes) {
+                java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+                int users = 2 * n;
+                int communities = Math.max(1, n / 200);
+                int[][] seqs = new int[users][10];
+                for (int u = 0; u < users; u++) {
+                    int c = r.nextInt(communities);
+                    for (int t = 0; t < 10; t++) {
+                        seqs[u][t] = r.nextDouble() < 0.1 ? r.nextInt(n) : Math.min(n - 1, c * 200 + r.nextInt(200));
+                    }
+                }
+                long t0 = System.nanoTime();
+                dev.siit.ids.cid.CooccurrenceGraph g = dev.siit.ids.cid.CooccurrenceGraph.fromSequences(n, seqs, 0);
+                long t1 = System.nanoTime();
+                ItemIdentifiers ids = new CollaborativeIndexer(CidConfig.DEFAULT).cluster(g, new java.util.SplittableRandom(seed));
+                long t2 = System.nanoTime();
+                IdentifierStats st = IdentifierStats.of(ids);
+                System.out.printf(Locale.ROOT, "%d\t%d\t%d\t%.2f\t%.2f\t%d\t%s%n", n, users, g.nnz(), (t1 - t0) / 1e9,
+                        (t2 - t1) / 1e9, st.levels(), st.codesUsed());
+            }
+            return SiitCli.EXIT_OK;
+        }
+    }
+
+    /**
+     * {@code siit index spectral-embeddings --data SOURCE --out FILE.npy}: collaborative item
+     * embeddings from the TRAINING co-occurrence graph (the leading eigenvectors of its normalised
+     * affinity, rows scaled to unit length), written as {@code .npy} + {@code .items.json}. A
+     * stand-in for SASRec embeddings in LETTER's collaborative regulariser when none are at hand.
+     */
+    @Command(name = "spectral-embeddings", mixinStandardHelpOptions = true,
+            description = "Write spectral item embeddings of the training co-occurrence graph (.npy + .items.json).")
+    static final class SpectralEmbeddings implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "dataset source")
+        Path data;
+
+        @Option(names = "--format", description = "movielens, letter or csv (detected when omitted)")
+        String format;
+
+        @Option(names = "--kcore", defaultValue = "5")
+        int kcore;
+
+        @Option(names = "--out", required = true, description = "the .npy to write")
+        Path out;
+
+        @Option(names = "--dim", defaultValue = "32", description = "eigenvectors (default ${DEFAULT-VALUE})")
+        int dim;
+
+        @Option(names = "--seed", defaultValue = "42")
+        long seed;
+
+        @Override
+        public Integer call() {
+            if (!out.getFileName().toString().endsWith(".npy")) {
+                throw new InputException("--out must name a .npy file, got " + out);
+            }
+            InteractionDataset dataset = DatasetLoader.load(data, parseFormat(format), kcore);
+            TrainingItems items = TrainingItems.of(dataset);
+            long t0 = System.nanoTime();
+            dev.siit.ids.cid.CooccurrenceGraph g = dev.siit.ids.cid.CooccurrenceGraph.fromSequences(items.numItems(),
+                    items.train(), 0);
+            double[][] rows = dev.siit.ids.cid.SpectralEmbedding.leadingEigenvectors(g, dim, new java.util.SplittableRandom(seed));
+            float[][] emb = new float[rows.length][dim];
+            for (int i = 0; i < rows.length; i++) {
+                double norm = 0;
+                for (double v : rows[i]) {
+                    norm += v * v;
+                }
+                norm = norm > 0 ? Math.sqrt(norm) : 1;
+                for (int d = 0; d < dim; d++) {
+                    emb[i][d] = (float) (rows[i][d] / norm);
+                }
+            }
+            dev.siit.ids.rqvae.EmbeddingTable.write(out, dataset.itemIds(), emb);
+            System.out.printf(Locale.ROOT, "wrote %s (%d x %d) in %.2f s%n", out, emb.length, dim, (System.nanoTime() - t0) / 1e9);
+            return SiitCli.EXIT_OK;
+        }
     }
 
     /** {@code siit index stats FILE --data SOURCE}: statistics of an identifier file as JSON. */
