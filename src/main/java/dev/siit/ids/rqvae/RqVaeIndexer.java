@@ -82,7 +82,7 @@ public final class RqVaeIndexer implements ItemIndexer {
             texts.add(t.fullText());
         }
         long t0 = System.nanoTime();
-        float[][] x = TextEmbedder.embed(texts);
+        float[][] x = TextEmbedder.embed(texts, progress);
         LOG.info("embedded {} item texts with all-MiniLM-L6-v2 in {} s", texts.size(),
                 String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
         if (textCache != null) {

@@ -2,6 +2,7 @@ package dev.siit.ids.rqvae;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
@@ -13,10 +14,27 @@ import dev.siit.ids.CollisionResolver;
 import dev.siit.ids.IdentifierStats;
 import dev.siit.ids.IndexedItems;
 import dev.siit.ids.ItemIdentifiers;
+import dev.siit.ids.TrainingItems;
+import dev.siit.data.ItemText;
+import dev.siit.io.InputException;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class LetterRegularisersTest {
+
+    @Test
+    void letterWithoutCollaborativeEmbeddingsIsRefusedBeforeAnyWork() {
+        TrainingItems items = new TrainingItems("t", List.of("1", "2"),
+                List.of(new ItemText("A", ""), new ItemText("B", "")), new int[][] {{0, 1}});
+        InputException e = assertThrows(InputException.class,
+                () -> new RqVaeIndexer("letter", RqVaeConfig.LETTER, "cpu", false, null).index(items, 1));
+        assertTrue(e.getMessage().contains("--cf-embeddings"), e.getMessage());
+        TrainingItems untitled = new TrainingItems("t", List.of("1", "2"),
+                java.util.Arrays.asList(new ItemText("A", ""), null), new int[][] {{0, 1}});
+        e = assertThrows(InputException.class,
+                () -> new RqVaeIndexer("tiger", RqVaeConfig.TIGER, "cpu", false, null).index(untitled, 1));
+        assertTrue(e.getMessage().contains("TIGER needs item titles, but 1 of 2 items"), e.getMessage());
+    }
 
     @Test
     void infoNceMatchesHandComputedValue() {
