@@ -161,7 +161,7 @@ public final class IndexCommand implements Callable<Integer> {
         IdentifierStats stats = IdentifierStats.of(ids);
         IndexReport report = new IndexReport(IndexReport.FORMAT, m, mode.cliName(), seed,
                 IndexerConfigFile.asMap(cfg), dataset.name(), dataset.fingerprint(), out.toString(), placeholders, seconds,
-                stats, IdentifierStats.of(raw.ids()));
+                stats, IdentifierStats.of(raw.ids()), trainingSummary(indexer));
         IndexFile.write(out, dataset, ids);
         Path statsFile = statsOut != null ? statsOut : out.toAbsolutePath().resolveSibling("index-stats.json");
         report.write(statsFile);
@@ -169,6 +169,19 @@ public final class IndexCommand implements Callable<Integer> {
         System.out.println("wrote " + out + " and " + statsFile + ": " + stats.summary()
                 + String.format(Locale.ROOT, " (%.2f s)", seconds));
         return SiitCli.EXIT_OK;
+    }
+
+    private static Map<String, Object> trainingSummary(ItemIndexer indexer) {
+        if (indexer instanceof RqVaeIndexer rq && rq.lastResult() != null) {
+            var r = rq.lastResult();
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("bestEpoch", r.bestEpoch());
+            m.put("bestCollisionRate", r.collisionRate());
+            m.put("reconstructionMse", r.reconstruction());
+            m.put("history", r.history());
+            return m;
+        }
+        return null;
     }
 
     static DatasetFormat parseFormat(String f) {

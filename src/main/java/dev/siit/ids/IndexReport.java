@@ -22,10 +22,12 @@ import java.util.Map;
  * @param seconds      wall-clock time of the indexer plus collision resolution
  * @param stats        statistics of the written identifiers
  * @param rawStats     statistics before collision resolution
+ * @param training     trained indexers (TIGER, LETTER): best epoch, its collision rate and
+ *                     reconstruction error, one line per evaluation; null otherwise
  */
 public record IndexReport(String format, String method, String collisions, long seed, Map<String, Object> config,
                           String dataset, String dataFingerprint, String indexFile, int placeholderTitles, double seconds,
-                          IdentifierStats stats, IdentifierStats rawStats) {
+                          IdentifierStats stats, IdentifierStats rawStats, Map<String, Object> training) {
     public static final String FORMAT = "siit-index-stats/1";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
