@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
                 EvalCommand.class,
                 RecommendCommand.class,
                 BenchCommand.class,
+                IndexCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class SiitCli implements Runnable {

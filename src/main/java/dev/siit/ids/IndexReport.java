@@ -1,0 +1,54 @@
+package dev.siit.ids;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.siit.io.AtomicFiles;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The content of {@code index-stats.json}: statistics of the final identifiers (and of the raw
+ * ones, before collision resolution) with the provenance that made them.
+ *
+ * @param format       file format version
+ * @param method       indexer ({@code sid}, {@code cid}, ...)
+ * @param collisions   collision resolution applied
+ * @param seed         seed handed to the indexer
+ * @param config       the indexer's resolved configuration
+ * @param dataset      dataset name
+ * @param dataFingerprint the dataset's fingerprint (input files and filter settings)
+ * @param indexFile    the {@code .index.json} described
+ * @param placeholderTitles items that got the placeholder title "item <id>" (--placeholder-titles)
+ * @param seconds      wall-clock time of the indexer plus collision resolution
+ * @param stats        statistics of the written identifiers
+ * @param rawStats     statistics before collision resolution
+ * @param training     trained indexers (TIGER, LETTER): best epoch, its collision rate and
+ *                     reconstruction error, one line per evaluation; null otherwise
+ */
+public record IndexReport(String format, String method, String collisions, long seed, Map<String, Object> config,
+                          String dataset, String dataFingerprint, String indexFile, int placeholderTitles, double seconds,
+                          IdentifierStats stats, IdentifierStats rawStats, Map<String, Object> training) {
+    public static final String FORMAT = "siit-index-stats/1";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void write(Path file) {
+        AtomicFiles.writeString(file, toJson());
+    }
+
+    public static String statsJson(IdentifierStats s) {
+        try {
+            return JSON.writeValueAsString(s) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
