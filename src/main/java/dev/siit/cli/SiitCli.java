@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Generative recommendation with self-improving item tokenization (SIIT).",
         subcommands = {
                 DataCommand.class,
+                BaselineCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class SiitCli implements Runnable {
