@@ -81,7 +81,8 @@ public final class BaselineRun {
     }
 
     static String provenance(BaselineConfig config, InteractionDataset data, long seed) {
-        return "config=" + config.toJson() + ";data=" + data.fingerprint() + ";seed=" + seed;
+        // maxEpochs is left out so that a finished run can be resumed with a larger --epochs
+        return "config=" + config.withMaxEpochs(1).toJson() + ";data=" + data.fingerprint() + ";seed=" + seed;
     }
 
     /** SASRec's item embedding table (I, d) as float32 .npy, rows in dense item order, plus the original ids. */

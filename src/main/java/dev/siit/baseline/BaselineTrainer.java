@@ -138,6 +138,8 @@ public final class BaselineTrainer {
         Engine.getInstance().setRandomSeed((int) (seed * 31 + epoch)); // dropout
         List<int[]> batches = batches(users, train, random);
         double sum = 0;
+        long start = System.nanoTime();
+        int done = 0;
         try (ProgressBar bar = progress(model.name() + " epoch " + epoch, batches.size())) {
             for (int[] batch : batches) {
                 List<int[]> seqs = new ArrayList<>(batch.length);
@@ -154,9 +156,15 @@ public final class BaselineTrainer {
                     adam.step();
                     sum += l;
                 }
+                done++;
                 if (bar != null) {
                     bar.step();
                     bar.setExtraMessage(String.format(Locale.ROOT, " loss %.4f", l));
+                } else if (batches.size() >= 20 && done % (batches.size() / 5) == 0) {
+                    // quiet mode still reports the rate, so a long run can be judged from its log
+                    double secs = (System.nanoTime() - start) / 1e9;
+                    LOG.info("{} epoch {}: {}/{} steps, {} s/step, loss {}", model.name(), epoch, done, batches.size(),
+                            String.format(Locale.ROOT, "%.2f", secs / done), fmt(sum / done));
                 }
             }
         }

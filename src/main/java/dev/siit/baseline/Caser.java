@@ -7,7 +7,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.Activation;
-import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
 import dev.siit.data.Example;
@@ -29,9 +28,9 @@ final class Caser implements SequentialRecommender {
     private final int window;                  // L
     private final NDArray itemEmbedding;       // (I + 1, d), row 0 = padding
     private final NDArray userEmbedding;       // (U, d)
-    private final List<NDArray> horizontal = new ArrayList<>(); // h = 1..L: (n_h, 1, h, d)
+    private final List<NDArray> horizontal = new ArrayList<>(); // h = 1..L: (n_h, h d)
     private final List<NDArray> horizontalBias = new ArrayList<>(); // (n_h)
-    private final NDArray vertical;            // (n_v, 1, L, 1)
+    private final NDArray vertical;            // (n_v, L)
     private final NDArray verticalBias;        // (n_v)
     private final NDArray fcWeight;            // (d, n_h L + n_v d)
     private final NDArray fcBias;              // (d)
@@ -50,10 +49,10 @@ final class Caser implements SequentialRecommender {
         userEmbedding = w.normal("user_embedding", 1.0 / d, numUsers, d);
         for (int h = 1; h <= window && nh > 0; h++) {
             // Glorot bound with fan_in = h d, fan_out = n_h h d, as torch counts a conv kernel
-            horizontal.add(w.uniform("conv_h" + h + ".weight", Math.sqrt(6.0 / ((double) h * d * (nh + 1))), nh, 1, h, d));
+            horizontal.add(w.uniform("conv_h" + h + ".weight", Math.sqrt(6.0 / ((double) h * d * (nh + 1))), nh, (long) h * d));
             horizontalBias.add(w.constant("conv_h" + h + ".bias", 0f, nh));
         }
-        vertical = nv > 0 ? w.uniform("conv_v.weight", Math.sqrt(6.0 / ((double) window * (nv + 1))), nv, 1, window, 1) : null;
+        vertical = nv > 0 ? w.uniform("conv_v.weight", Math.sqrt(6.0 / ((double) window * (nv + 1))), nv, window) : null;
         verticalBias = nv > 0 ? w.constant("conv_v.bias", 0f, nv) : null;
         long fcIn = (long) nh * (nh > 0 ? window : 0) + (long) nv * d;
         fcWeight = w.xavier("fc.weight", d, fcIn);
@@ -85,15 +84,23 @@ final class Caser implements SequentialRecommender {
         int b = users.length;
         int d = config.hiddenSize();
         NDArray ids = manager.create(windows, new Shape(b, window));
-        NDArray e = Embedding.embedding(ids, itemEmbedding, SparseFormat.DENSE).singletonOrThrow()
-                .reshape(b, 1, window, d);                                                 // (B, 1, L, d)
+        NDArray e = Embedding.embedding(ids, itemEmbedding, SparseFormat.DENSE).singletonOrThrow(); // (B, L, d)
         NDList parts = new NDList();
+        // The convolutions are written as matrix products (a filter of height h spans whole rows,
+        // so it is a linear map of h stacked consecutive embeddings); this avoids engine conv
+        // kernels whose result changed with the batch size in our tests.
         for (int i = 0; i < horizontal.size(); i++) {
-            NDArray conv = Conv2d.conv2d(e, horizontal.get(i), horizontalBias.get(i)).singletonOrThrow(); // (B, n_h, L-h+1, 1)
-            parts.add(Activation.relu(conv).max(new int[] {2, 3}));                        // (B, n_h)
+            int h = i + 1;
+            NDList shifted = new NDList();
+            for (int k = 0; k < h; k++) {
+                shifted.add(e.get(":, " + k + ":" + (window - h + 1 + k) + ", :"));     // (B, L-h+1, d)
+            }
+            NDArray rows = NDArrays.concat(shifted, 2);                                    // (B, L-h+1, h d)
+            NDArray conv = Linear.linear(rows, horizontal.get(i), horizontalBias.get(i)).singletonOrThrow(); // (B, L-h+1, n_h)
+            parts.add(Activation.relu(conv).max(new int[] {1}));                           // (B, n_h)
         }
         if (vertical != null) {
-            NDArray conv = Conv2d.conv2d(e, vertical, verticalBias).singletonOrThrow();     // (B, n_v, 1, d)
+            NDArray conv = vertical.matMul(e).add(verticalBias.reshape(-1, 1));           // (n_v, L) x (B, L, d) -> (B, n_v, d)
             parts.add(conv.reshape(b, -1));                                                 // (B, n_v d)
         }
         NDArray o = TransformerEncoder.drop(NDArrays.concat(parts, 1), (float) config.dropout(), training);
