@@ -2,7 +2,6 @@ package dev.siit.baseline;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.core.Embedding;
@@ -66,15 +65,6 @@ record PaddedSequences(int batch, int width, long[] ids, int[] lengths) {
         return p;
     }
 
-    /** (B, L) copy of the token ids as Java longs, for masking. */
-    static long[][] rows(PaddedSequences p) {
-        long[][] out = new long[p.batch][p.width];
-        for (int r = 0; r < p.batch; r++) {
-            System.arraycopy(p.ids, r * p.width, out[r], 0, p.width);
-        }
-        return out;
-    }
-
     /**
      * rows[k] = flat[index[k]] for flat (N, d): an embedding lookup into the hidden states, so the
      * gradient flows back to the selected rows.
@@ -104,9 +94,5 @@ record PaddedSequences(int batch, int width, long[] ids, int[] lengths) {
             }
         }
         return manager.create(m, new Shape(batch, 1, 1, width));
-    }
-
-    static NDArray longs(NDManager manager, long[] values) {
-        return manager.create(values).toType(DataType.INT64, false);
     }
 }
