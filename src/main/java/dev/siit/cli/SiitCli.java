@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
                 RecommendCommand.class,
                 BenchCommand.class,
                 IndexCommand.class,
+                BaselineCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class SiitCli implements Runnable {
