@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 
 /** {@code siit data ...}: dataset inspection. */
 @Command(name = "data", mixinStandardHelpOptions = true, description = "Inspect datasets.",
-        subcommands = {})
+        subcommands = {DataStatsCommand.class})
 public final class DataCommand implements Runnable {
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Generative recommendation with self-improving item tokenization (SIIT).",
         subcommands = {
                 DataCommand.class,
+                ScoreCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class SiitCli implements Runnable {
@@ -24,6 +25,13 @@ public final class SiitCli implements Runnable {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
+
+    /** Inherited by every subcommand, so {@code siit data stats --quiet} works as well. */
+    @CommandLine.Option(names = "--quiet", scope = CommandLine.ScopeType.INHERIT,
+            description = "No progress bars (also when the environment has CI=true).")
+    void setQuiet(boolean quiet) {
+        dev.siit.io.Progress.setQuiet(quiet || dev.siit.io.Progress.defaultQuiet());
+    }
 
     @Override
     public void run() {
@@ -36,14 +44,16 @@ public final class SiitCli implements Runnable {
 
     /** Runs the CLI with the given streams and returns the exit code (used by tests). */
     public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+        dev.siit.io.Progress.setQuiet(dev.siit.io.Progress.defaultQuiet());
+        dev.siit.run.Provenance.recordCommandLine(args);
         CommandLine cl = new CommandLine(new SiitCli());
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(t -> t instanceof InputException ? EXIT_USER : EXIT_INTERNAL);
         cl.setParameterExceptionHandler((ex, a) -> {
             CommandLine c = ex.getCommandLine();
-            c.getErr().println("error: " + ex.getMessage());
-            c.getErr().println("Try '" + c.getCommandSpec().qualifiedName() + " --help' for usage.");
+            // one line, like every other user error
+            c.getErr().println("error: " + ex.getMessage() + " (see '" + c.getCommandSpec().qualifiedName() + " --help')");
             return EXIT_USER;
         });
         cl.setExecutionExceptionHandler((ex, c, parseResult) -> {

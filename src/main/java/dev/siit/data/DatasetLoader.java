@@ -36,6 +36,12 @@ public final class DatasetLoader {
 
     /** Loads {@code source}; {@code format} may be null to detect it from the files. */
     public static InteractionDataset load(Path source, DatasetFormat format, int kcore) {
+        if (kcore < 0) {
+            throw new InputException("k-core must be >= 0 (0 or 1 = no filtering), got " + kcore);
+        }
+        if (!Files.exists(source)) {
+            throw new InputException("no such file or folder: " + source);
+        }
         DatasetFormat f = format == null ? DatasetFormat.detect(source) : format;
         List<Path> inputs = new ArrayList<>();
         RawInteractions raw = switch (f) {
@@ -50,7 +56,9 @@ public final class DatasetLoader {
         if (seqs.isEmpty()) {
             throw new InputException("dataset " + source + " is empty after " + kcore + "-core filtering");
         }
-        return reindex(datasetName(source, f), seqs, raw.texts(), fingerprint(inputs, f, kcore));
+        // a LETTER folder is named after its NAME.inter.json (inputs[0]), the rest after the source
+        Path named = f == DatasetFormat.LETTER ? inputs.get(0) : source;
+        return reindex(datasetName(named, f), seqs, raw.texts(), fingerprint(inputs, f, kcore));
     }
 
     static InteractionDataset reindex(String name, LinkedHashMap<String, List<String>> seqs,
@@ -116,7 +124,11 @@ public final class DatasetLoader {
         } catch (IOException e) {
             throw new InputException("cannot read " + data + ": " + e.getMessage(), e);
         }
-        String[] genres = readGenres(dir.resolve("u.genre"));
+        Path genreFile = dir.resolve("u.genre");
+        if (Files.isRegularFile(genreFile)) {
+            inputs.add(genreFile);
+        }
+        String[] genres = readGenres(genreFile);
         try (BufferedReader r = Files.newBufferedReader(item, StandardCharsets.ISO_8859_1)) {
             String line;
             int no = 0;
@@ -209,7 +221,7 @@ public final class DatasetLoader {
                 }
             }
         } catch (JsonProcessingException e) {
-            throw new InputException(inter + " line " + e.getLocation().getLineNr() + ": malformed JSON ("
+            throw new InputException(inter + " line " + lineOf(e) + ": malformed JSON ("
                     + e.getOriginalMessage() + ")", e);
         } catch (IOException e) {
             throw new InputException("cannot read " + inter + ": " + e.getMessage(), e);
@@ -221,8 +233,14 @@ public final class DatasetLoader {
             if (!root.isObject()) {
                 throw new InputException(itemFile + ": expected a JSON object {\"item\": {\"title\": ...}}");
             }
-            root.fields().forEachRemaining(e -> raw.putText(e.getKey(),
-                    new ItemText(e.getValue().path("title").asText(""), e.getValue().path("description").asText(""))));
+            root.fields().forEachRemaining(e -> {
+                if (!e.getValue().isObject()) {
+                    throw new InputException(itemFile + ": item " + e.getKey()
+                            + " must map to an object {\"title\": ..., \"description\": ...}");
+                }
+                raw.putText(e.getKey(), new ItemText(e.getValue().path("title").asText(""),
+                        e.getValue().path("description").asText("")));
+            });
         }
         return raw;
     }
@@ -231,7 +249,7 @@ public final class DatasetLoader {
         try {
             return JSON.readTree(requireFile(file).toFile());
         } catch (JsonProcessingException e) {
-            throw new InputException(file + " line " + e.getLocation().getLineNr() + ": malformed JSON ("
+            throw new InputException(file + " line " + lineOf(e) + ": malformed JSON ("
                     + e.getOriginalMessage() + ")", e);
         } catch (IOException e) {
             throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
@@ -239,6 +257,10 @@ public final class DatasetLoader {
     }
 
     // ---- shared ----
+
+    private static int lineOf(JsonProcessingException e) {
+        return e.getLocation() == null ? 0 : e.getLocation().getLineNr();
+    }
 
     static Path requireFile(Path p) {
         if (!Files.isRegularFile(p)) {

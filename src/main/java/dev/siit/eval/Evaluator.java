@@ -41,6 +41,9 @@ public final class Evaluator {
         Map<String, Double> metrics = new LinkedHashMap<>();
         Map<String, double[]> perUser = new LinkedHashMap<>();
         for (int u = 0; u < n; u++) {
+            if (targets[u] < 0 || targets[u] >= numItems) {
+                throw new IllegalArgumentException("user " + u + " has target " + targets[u] + " outside 0.." + (numItems - 1));
+            }
             for (int item : ranked[u]) {
                 if (item < 0 || item >= numItems) {
                     throw new IllegalArgumentException("user " + u + " ranks item " + item + " outside 0.." + (numItems - 1));
