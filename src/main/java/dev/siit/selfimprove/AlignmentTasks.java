@@ -2,14 +2,9 @@ package dev.siit.selfimprove;
 
 import dev.siit.data.InteractionDataset;
 import dev.siit.ids.ItemIdentifiers;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.siit.model.PromptTemplates;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 
 /**
  * The item-identifier alignment tasks (paper, Section 3.2), built from every item with a title:
@@ -19,8 +14,6 @@ import java.util.Properties;
  * Item-to-Identifier prompt is also the one regeneration decodes from (Section 3.3).
  */
 public final class AlignmentTasks {
-
-    public static final String RESOURCE = "/dev/siit/selfimprove/alignment-tasks.properties";
 
     /** Which of the two alignment tasks an example belongs to. */
     public enum Task { ITEM_TO_IDENTIFIER, IDENTIFIER_TO_ITEM }
@@ -47,26 +40,18 @@ public final class AlignmentTasks {
         this.identifierToItem = identifierToItem;
     }
 
-    /** The paper's two task texts, from {@link #RESOURCE}. */
-    public static AlignmentTasks paper() {
-        Properties p = new Properties();
-        try (InputStream in = AlignmentTasks.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("resource " + RESOURCE + " is missing from the class path");
-            }
-            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return new AlignmentTasks(require(p, "item_to_identifier"), require(p, "identifier_to_item"));
+    /**
+     * The two task texts of the prompt resource ({@link PromptTemplates}, {@code prompts.json},
+     * key {@code alignment}); any template set carries the same pair.
+     */
+    public static AlignmentTasks of(PromptTemplates templates) {
+        // rendering the placeholders themselves gives back the raw templates
+        return new AlignmentTasks(templates.itemToIdentifier("{title}"), templates.identifierToItem("{identifier}"));
     }
 
-    private static String require(Properties p, String key) {
-        String v = p.getProperty(key);
-        if (v == null || v.isBlank()) {
-            throw new IllegalStateException("resource " + RESOURCE + " lacks " + key);
-        }
-        return v.strip();
+    /** The paper's task texts. */
+    public static AlignmentTasks paper() {
+        return of(PromptTemplates.load("product"));
     }
 
     /** The identifier as prompt/target text: tokens joined without spaces, {@code <a_1><b_2><c_3>}. */

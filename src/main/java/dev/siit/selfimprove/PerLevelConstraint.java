@@ -1,5 +1,6 @@
 package dev.siit.selfimprove;
 
+import dev.siit.model.DecodingConstraint;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
@@ -19,8 +20,10 @@ import java.util.function.ToIntFunction;
  * (CID identifiers have varying depth; quantiser identifiers all have length L). Tokens of level
  * {@code >= L} (the collision-breaking level appended by {@link CollisionAvoidance}) are never
  * generated; collision avoidance re-derives that level every iteration.
+ *
+ * <p>States: {@code 0..L} = number of level tokens emitted so far; {@code L + 1} = EOS emitted.
  */
-public final class PerLevelConstraint implements NextTokenConstraint {
+public final class PerLevelConstraint implements DecodingConstraint {
 
     private final int[][] allowedAt;   // allowedAt[l] = ascending token ids, EOS included where allowed
     private final int eosId;
@@ -107,13 +110,51 @@ public final class PerLevelConstraint implements NextTokenConstraint {
         return eosId;
     }
 
+    /** State after EOS. */
+    private int completeState() {
+        return allowedAt.length;
+    }
+
     @Override
-    public int[] allowedNext(int[] prefix) {
-        int l = prefix.length;
-        if (l >= allowedAt.length) {
-            throw new IllegalArgumentException("prefix of length " + l + " is longer than the " + levels() + " levels");
+    public int start() {
+        return 0;
+    }
+
+    @Override
+    public int[] allowed(int state) {
+        if (state < 0 || state >= allowedAt.length) {
+            return new int[0];
         }
-        return allowedAt[l].clone();
+        return allowedAt[state].clone();
+    }
+
+    @Override
+    public int advance(int state, int token) {
+        if (state < 0 || state >= allowedAt.length || Arrays.binarySearch(allowedAt[state], token) < 0) {
+            return -1;
+        }
+        return token == eosId ? completeState() : state + 1;
+    }
+
+    @Override
+    public boolean complete(int state) {
+        return state == completeState();
+    }
+
+    @Override
+    public int maxLength() {
+        return levels() + 1;
+    }
+
+    @Override
+    public int[] vocabulary() {
+        TreeSet<Integer> all = new TreeSet<>();
+        for (int[] ids : allowedAt) {
+            for (int id : ids) {
+                all.add(id);
+            }
+        }
+        return all.stream().mapToInt(Integer::intValue).toArray();
     }
 
     @Override

@@ -41,11 +41,17 @@ class PerLevelConstraintTest {
     void eachPositionAllowsOnlyItsLevelThenEos() {
         PerLevelConstraint c = constraint();
         assertEquals(3, c.levels());
-        assertArrayEquals(new int[] {10, 11, 12}, c.allowedNext(new int[] {}));
-        assertArrayEquals(new int[] {13, 14}, c.allowedNext(new int[] {12}));
-        assertArrayEquals(new int[] {EOS, 15, 16}, c.allowedNext(new int[] {12, 13})); // T0 has 2-level ids
-        assertArrayEquals(new int[] {EOS}, c.allowedNext(new int[] {12, 13, 16}));
-        assertThrows(IllegalArgumentException.class, () -> c.allowedNext(new int[] {12, 13, 16, EOS}));
+        assertArrayEquals(new int[] {10, 11, 12}, c.allowedAfter(new int[] {}));
+        assertArrayEquals(new int[] {13, 14}, c.allowedAfter(new int[] {12}));
+        assertArrayEquals(new int[] {EOS, 15, 16}, c.allowedAfter(new int[] {12, 13})); // T0 has 2-level ids
+        assertArrayEquals(new int[] {EOS}, c.allowedAfter(new int[] {12, 13, 16}));
+        assertArrayEquals(new int[] {}, c.allowedAfter(new int[] {12, 13, 16, EOS}));
+        assertArrayEquals(new int[] {}, c.allowedAfter(new int[] {13})); // b token at position 0: dead
+        int s = c.advance(c.advance(c.start(), 12), 13);
+        assertTrue(c.complete(c.advance(s, EOS)));
+        assertEquals(-1, c.advance(s, 17)); // d (collision level) is never generated
+        assertEquals(4, c.maxLength());
+        assertArrayEquals(new int[] {EOS, 10, 11, 12, 13, 14, 15, 16}, c.vocabulary());
     }
 
     /** A greedy decoder over random logits, masked by the constraint, as beam search will use it. */
@@ -59,7 +65,7 @@ class PerLevelConstraintTest {
         for (int trial = 0; trial < 500; trial++) {
             List<Integer> prefix = new ArrayList<>();
             while (true) {
-                int[] allowed = c.allowedNext(prefix.stream().mapToInt(Integer::intValue).toArray());
+                int[] allowed = c.allowedAfter(prefix.stream().mapToInt(Integer::intValue).toArray());
                 double[] logits = rnd.doubles(32, -3, 3).toArray(); // scores for all 32 vocabulary ids
                 int best = allowed[0];
                 for (int id : allowed) {
