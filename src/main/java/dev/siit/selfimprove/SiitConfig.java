@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.siit.io.InputException;
+import dev.siit.model.T5Config;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -32,7 +33,10 @@ import java.util.TreeSet;
  * @param maxHistory           history length H (paper: 10)
  * @param initializer          how T0 is made: {@code cid}, {@code tiger}, {@code letter} or {@code file}
  * @param indexFile            a {@code .index.json} holding T0 (required for {@code file})
- * @param model                backbone name or config path (e.g. {@code t5-small})
+ * @param model                backbone: {@code letter-tiger} (the from-scratch T5 of LETTER/TIGER,
+ *                             d 128, 4+4 layers), {@code small} (d 64, 2+2 layers, a reduction),
+ *                             {@code tiny} (d 32, 1+1 layers, tests) or a Hugging Face
+ *                             {@code config.json} path
  * @param warmupEpochs         sequential-recommendation epochs with T0 -> M0 (paper: 20)
  * @param iterations           maximum number of SIIT iterations n; the best i in 1..n by validation
  *                             NDCG@10 is tested (paper: n in 2..5)
@@ -49,6 +53,9 @@ import java.util.TreeSet;
  * @param batchSize            examples per step (paper: 256)
  * @param validateEveryEpochs  validation NDCG@10 every this many epochs during training (0 = only
  *                             at the end of each stage)
+ * @param validMaxUsers        validate on the first N validation users only (0 = all; a reduction)
+ * @param maxExamplesPerUser   train on each user's last N training positions only (0 = all, the
+ *                             paper; anything else is a reduced configuration)
  * @param seed                 seed of every random choice of the run
  * @param device               {@code cpu} or {@code gpu[:N]}
  */
@@ -74,12 +81,15 @@ public record SiitConfig(
         @JsonProperty("learning_rate") double learningRate,
         @JsonProperty("batch_size") int batchSize,
         @JsonProperty("validate_every_epochs") int validateEveryEpochs,
+        @JsonProperty("valid_max_users") int validMaxUsers,
+        @JsonProperty("max_examples_per_user") int maxExamplesPerUser,
         @JsonProperty("seed") long seed,
         @JsonProperty("device") String device) {
 
     public static final int VERSION = 1;
     public static final Set<String> INITIALIZERS = Set.of("cid", "tiger", "letter", "file");
     public static final Set<String> DECODINGS = Set.of("beam", "greedy");
+    public static final Set<String> MODELS = Set.of("letter-tiger", "small", "tiny");
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -95,7 +105,8 @@ public record SiitConfig(
                 "must be one of " + new TreeSet<>(INITIALIZERS) + ", got " + initializer);
         check(!"file".equals(initializer) || (indexFile != null && !indexFile.isBlank()), "index_file",
                 "is required when initializer is file");
-        check(model != null && !model.isBlank(), "model", "is required");
+        check(model != null && (MODELS.contains(model) || model.endsWith(".json")), "model",
+                "must be letter-tiger, small, tiny or a config.json path, got " + model);
         check(warmupEpochs >= 1, "warmup_epochs", "must be >= 1, got " + warmupEpochs);
         check(iterations >= 0, "iterations", "must be >= 0, got " + iterations);
         check(alignEpochs >= 1, "align_epochs", "must be >= 1, got " + alignEpochs);
@@ -112,6 +123,8 @@ public record SiitConfig(
         check(learningRate > 0 && Double.isFinite(learningRate), "learning_rate", "must be > 0, got " + learningRate);
         check(batchSize >= 1, "batch_size", "must be >= 1, got " + batchSize);
         check(validateEveryEpochs >= 0, "validate_every_epochs", "must be >= 0, got " + validateEveryEpochs);
+        check(validMaxUsers >= 0, "valid_max_users", "must be >= 0 (0 = all), got " + validMaxUsers);
+        check(maxExamplesPerUser >= 0, "max_examples_per_user", "must be >= 0 (0 = all), got " + maxExamplesPerUser);
         check(device != null && device.matches("cpu|gpu(:\\d+)?"), "device", "must be cpu or gpu[:N], got " + device);
     }
 
@@ -123,12 +136,24 @@ public record SiitConfig(
 
     /** The paper's settings (Section 4.1.4) on MovieLens-100K with CID initialisation. */
     public static SiitConfig defaults() {
-        return new SiitConfig(VERSION, "../shared/data/ml-100k", null, 5, 10, "cid", null, "t5-small",
-                20, 3, 5, 10, true, 20, "beam", "paper", true, 20, 1e-3, 256, 5, 42, "cpu");
+        return new SiitConfig(VERSION, "../shared/data/ml-100k", null, 5, 10, "cid", null, "letter-tiger",
+                20, 3, 5, 10, true, 20, "beam", "paper", true, 20, 1e-3, 256, 5, 0, 0, 42, "cpu");
     }
 
     public AssignmentStrategy assignmentStrategy() {
         return AssignmentStrategy.parse(assignment);
+    }
+
+    /** The backbone's architecture for a vocabulary of {@code vocabSize} tokens. */
+    public T5Config t5Config(int vocabSize) {
+        return switch (model) {
+            case "letter-tiger" -> T5Config.letterTiger(vocabSize);
+            // reductions for quick runs and tests: same design, narrower and shallower
+            case "small" -> new T5Config(vocabSize, 64, 16, 256, 2, 2, 4, 32, 128, 0.1, 1e-6, T5Config.RELU, true, 1.0,
+                    0, 1, 0);
+            case "tiny" -> new T5Config(vocabSize, 32, 8, 64, 1, 1, 2, 8, 16, 0.0, 1e-6, T5Config.RELU, true, 1.0, 0, 1, 0);
+            default -> T5Config.load(Path.of(model)).withVocabSize(vocabSize);
+        };
     }
 
     /** Beam width of regeneration: 1 for greedy decoding. */
