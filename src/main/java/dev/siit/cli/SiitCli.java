@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
                 DataCommand.class,
                 ScoreCommand.class,
+                IndexCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class SiitCli implements Runnable {

@@ -1,0 +1,209 @@
+package dev.siit.cli;
+
+import dev.siit.data.DatasetFormat;
+import dev.siit.data.DatasetLoader;
+import dev.siit.data.InteractionDataset;
+import dev.siit.ids.CollisionResolution;
+import dev.siit.ids.CollisionResolver;
+import dev.siit.ids.IdentifierStats;
+import dev.siit.ids.ImportedIndexer;
+import dev.siit.ids.IndependentIndexer;
+import dev.siit.ids.IndexFile;
+import dev.siit.ids.IndexReport;
+import dev.siit.ids.IndexedItems;
+import dev.siit.ids.IndexerConfigFile;
+import dev.siit.ids.ItemIdentifiers;
+import dev.siit.ids.ItemIndexer;
+import dev.siit.ids.SequentialIndexer;
+import dev.siit.ids.TitleIndexer;
+import dev.siit.ids.TrainingItems;
+import dev.siit.ids.cid.CidConfig;
+import dev.siit.ids.cid.CollaborativeIndexer;
+import dev.siit.ids.rqvae.RqVaeConfig;
+import dev.siit.ids.rqvae.RqVaeIndexer;
+import dev.siit.io.InputException;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code siit index --method M --data SOURCE --out FILE}: builds item identifiers from the
+ * training part of a dataset and writes {@code FILE} (LETTER {@code .index.json}) plus
+ * {@code index-stats.json} beside it. {@code siit index stats FILE --data SOURCE} prints the
+ * statistics of an existing identifier file.
+ */
+@Command(name = "index", mixinStandardHelpOptions = true,
+        description = "Build item identifiers (SID, IID, TID, CID, TIGER, LETTER, import) from training data.",
+        subcommands = {IndexCommand.Stats.class})
+public final class IndexCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(IndexCommand.class);
+
+    @Option(names = "--method", description = "sid, iid, tid, cid, tiger, letter or import")
+    String method;
+
+    @Option(names = "--data", description = "dataset source (MovieLens folder, LETTER folder/inter.json, CSV)")
+    Path data;
+
+    @Option(names = "--format", description = "movielens, letter or csv (detected when omitted)")
+    String format;
+
+    @Option(names = "--kcore", defaultValue = "5", description = "k-core filter (default ${DEFAULT-VALUE})")
+    int kcore;
+
+    @Option(names = "--out", description = "the .index.json to write")
+    Path out;
+
+    @Option(names = "--stats-out", description = "statistics file (default: index-stats.json beside --out)")
+    Path statsOut;
+
+    @Option(names = "--config", description = "indexer configuration (JSON or YAML) overriding the method's defaults")
+    Path config;
+
+    @Option(names = "--collisions", defaultValue = "suffix", description = "suffix, sinkhorn or none (default ${DEFAULT-VALUE})")
+    String collisions;
+
+    @Option(names = "--seed", defaultValue = "42", description = "seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--from", description = "import: the .index.json to import")
+    Path from;
+
+    @Option(names = "--titles", description = "import: the file holds title identifiers (TID)")
+    boolean titles;
+
+    @Option(names = "--cf-embeddings", description = "letter: SASRec item embeddings (.npy with a sibling "
+            + ".items.json, or JSON); overrides the config's cfEmbeddings")
+    Path cfEmbeddings;
+
+    @Option(names = "--device", defaultValue = "cpu", description = "tiger/letter: DJL device (default ${DEFAULT-VALUE})")
+    String device;
+
+    @Option(names = "--quiet", description = "no progress bar")
+    boolean quiet;
+
+    @Override
+    public Integer call() {
+        if (method == null || data == null || out == null) {
+            throw new InputException("siit index needs --method, --data and --out (or the stats subcommand); see --help");
+        }
+        CollisionResolution mode = CollisionResolution.parse(collisions);
+        InteractionDataset dataset = DatasetLoader.load(data, parseFormat(format), kcore);
+        String m = method.toLowerCase(Locale.ROOT);
+        if (Set.of("tid", "tiger", "letter").contains(m)) { // refuse before any work is done
+            dataset.requireTitles(m.toUpperCase(Locale.ROOT));
+        }
+        Object cfg;
+        ItemIndexer indexer;
+        switch (m) {
+            case "sid" -> {
+                SidSettings s = IndexerConfigFile.load(config, new SidSettings(SequentialIndexer.DEFAULT_START), SidSettings.class);
+                cfg = s;
+                indexer = new SequentialIndexer(s.start());
+            }
+            case "iid" -> {
+                cfg = Map.of();
+                indexer = new IndependentIndexer();
+            }
+            case "tid" -> {
+                cfg = Map.of();
+                indexer = new TitleIndexer();
+            }
+            case "cid" -> {
+                CidConfig c = IndexerConfigFile.load(config, CidConfig.DEFAULT, CidConfig.class);
+                cfg = c;
+                indexer = new CollaborativeIndexer(c);
+            }
+            case "tiger", "letter" -> {
+                RqVaeConfig c = IndexerConfigFile.load(config, m.equals("tiger") ? RqVaeConfig.TIGER : RqVaeConfig.LETTER,
+                        RqVaeConfig.class);
+                if (cfEmbeddings != null) {
+                    c = c.withCfEmbeddings(cfEmbeddings.toString());
+                }
+                cfg = c;
+                indexer = new RqVaeIndexer(m, c, device, !quiet);
+            }
+            case "import" -> {
+                if (from == null) {
+                    throw new InputException("--method import needs --from FILE (the .index.json to import)");
+                }
+                cfg = Map.of("from", from.toString(), "titles", titles);
+                indexer = new ImportedIndexer(from, titles ? IndexFile.TokenKind.TITLE : IndexFile.TokenKind.CODES);
+            }
+            default -> throw new InputException("--method must be sid, iid, tid, cid, tiger, letter or import, got \""
+                    + method + "\"");
+        }
+        long t0 = System.nanoTime();
+        TrainingItems items = TrainingItems.of(dataset);
+        IndexedItems raw = indexer.index(items, seed);
+        ItemIdentifiers ids = CollisionResolver.resolve(raw, mode, m);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        IdentifierStats stats = IdentifierStats.of(ids);
+        IndexReport report = new IndexReport(IndexReport.FORMAT, m, mode.cliName(), seed,
+                IndexerConfigFile.asMap(cfg), dataset.name(), dataset.fingerprint(), out.toString(), seconds,
+                stats, IdentifierStats.of(raw.ids()));
+        IndexFile.write(out, dataset, ids);
+        Path statsFile = statsOut != null ? statsOut : out.toAbsolutePath().resolveSibling("index-stats.json");
+        report.write(statsFile);
+        LOG.info("{} on {}: {} in {} s", m, dataset.name(), stats.summary(), String.format(Locale.ROOT, "%.2f", seconds));
+        System.out.println("wrote " + out + " and " + statsFile + ": " + stats.summary()
+                + String.format(Locale.ROOT, " (%.2f s)", seconds));
+        return SiitCli.EXIT_OK;
+    }
+
+    static DatasetFormat parseFormat(String f) {
+        if (f == null) {
+            return null;
+        }
+        try {
+            return DatasetFormat.valueOf(f.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new InputException("--format must be movielens, letter or csv, got \"" + f + "\"");
+        }
+    }
+
+    /** SID configuration: the first number handed out (Hua et al. start at 1001). */
+    public record SidSettings(int start) {
+    }
+
+    /** {@code siit index stats FILE --data SOURCE}: statistics of an identifier file as JSON. */
+    @Command(name = "stats", mixinStandardHelpOptions = true,
+            description = "Print the statistics of an .index.json (levels, codes used, entropy, collisions).")
+    static final class Stats implements Callable<Integer> {
+        @Parameters(index = "0", description = "the .index.json")
+        Path file;
+
+        @Option(names = "--data", required = true, description = "the dataset the identifiers are for")
+        Path data;
+
+        @Option(names = "--format", description = "movielens, letter or csv (detected when omitted)")
+        String format;
+
+        @Option(names = "--kcore", defaultValue = "5", description = "k-core filter (default ${DEFAULT-VALUE})")
+        int kcore;
+
+        @Option(names = "--titles", description = "the file holds title identifiers (TID)")
+        boolean titles;
+
+        @Option(names = "--out", description = "also write the statistics to this file")
+        Path out;
+
+        @Override
+        public Integer call() {
+            InteractionDataset dataset = DatasetLoader.load(data, parseFormat(format), kcore);
+            ItemIdentifiers ids = IndexFile.read(file, dataset, titles ? IndexFile.TokenKind.TITLE : IndexFile.TokenKind.CODES);
+            String json = IndexReport.statsJson(IdentifierStats.of(ids));
+            if (out != null) {
+                dev.siit.io.AtomicFiles.writeString(out, json);
+            }
+            System.out.print(json);
+            return SiitCli.EXIT_OK;
+        }
+    }
+}

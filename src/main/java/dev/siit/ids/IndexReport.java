@@ -1,0 +1,51 @@
+package dev.siit.ids;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.siit.io.AtomicFiles;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The content of {@code index-stats.json}: statistics of the final identifiers (and of the raw
+ * ones, before collision resolution) with the provenance that made them.
+ *
+ * @param format       file format version
+ * @param method       indexer ({@code sid}, {@code cid}, ...)
+ * @param collisions   collision resolution applied
+ * @param seed         seed handed to the indexer
+ * @param config       the indexer's resolved configuration
+ * @param dataset      dataset name
+ * @param dataFingerprint the dataset's fingerprint (input files and filter settings)
+ * @param indexFile    the {@code .index.json} described
+ * @param seconds      wall-clock time of the indexer plus collision resolution
+ * @param stats        statistics of the written identifiers
+ * @param rawStats     statistics before collision resolution
+ */
+public record IndexReport(String format, String method, String collisions, long seed, Map<String, Object> config,
+                          String dataset, String dataFingerprint, String indexFile, double seconds,
+                          IdentifierStats stats, IdentifierStats rawStats) {
+    public static final String FORMAT = "siit-index-stats/1";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public void write(Path file) {
+        AtomicFiles.writeString(file, toJson());
+    }
+
+    public static String statsJson(IdentifierStats s) {
+        try {
+            return JSON.writeValueAsString(s) + "\n";
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
