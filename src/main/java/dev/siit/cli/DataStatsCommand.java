@@ -43,10 +43,7 @@ public final class DataStatsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DatasetFormat f = format == null ? null : DatasetFormat.parse(format);
-        InteractionDataset data;
-        try (PhaseTimer t = PhaseTimer.start("load " + source)) {
-            data = DatasetLoader.load(source, f, kcore);
-        }
+        InteractionDataset data = PhaseTimer.time("load " + source, () -> DatasetLoader.load(source, f, kcore));
         Map<String, Object> stats = stats(data, f == null ? DatasetFormat.detect(source) : f, kcore);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {

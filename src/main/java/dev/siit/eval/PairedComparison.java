@@ -49,6 +49,18 @@ public record PairedComparison(String metric, int users, double meanA, double me
         return of(metric, va, vb, resamples, seed);
     }
 
+    /**
+     * Compares two saved evaluations; they must list the same users in the same order (otherwise
+     * the pairs would be meaningless).
+     */
+    public static PairedComparison of(String metric, UserRanks a, UserRanks b, int resamples, long seed) {
+        if (!a.users().equals(b.users())) {
+            throw new dev.siit.io.InputException("the two evaluations do not cover the same users in the same order ("
+                    + a.users().size() + " vs " + b.users().size() + " users)");
+        }
+        return of(metric, a.values(metric), b.values(metric), resamples, seed);
+    }
+
     public static PairedComparison of(String metric, double[] a, double[] b, int resamples, long seed) {
         if (a.length != b.length) {
             throw new IllegalArgumentException("paired comparison needs the same users: " + a.length + " vs " + b.length + " values");

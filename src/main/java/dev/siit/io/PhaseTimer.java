@@ -12,6 +12,9 @@ import org.slf4j.LoggerFactory;
  *     data = DatasetLoader.load(...);
  * }   // logs "phase load ml-100k: 1.234 s"
  * }</pre>
+ *
+ * <p>The try-with-resources form also logs when the body throws; {@link #time} logs only a
+ * phase that finished, which keeps stderr to the one error line when the user's input is bad.
  */
 public final class PhaseTimer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PhaseTimer.class);
@@ -27,6 +30,14 @@ public final class PhaseTimer implements AutoCloseable {
 
     public static PhaseTimer start(String phase) {
         return new PhaseTimer(phase);
+    }
+
+    /** Runs {@code body} and logs its duration if it returns normally. */
+    public static <T> T time(String phase, java.util.function.Supplier<T> body) {
+        PhaseTimer t = new PhaseTimer(phase);
+        T result = body.get();
+        t.close();
+        return result;
     }
 
     public String phase() {

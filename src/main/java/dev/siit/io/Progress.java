@@ -28,9 +28,11 @@ public final class Progress implements AutoCloseable {
     private static volatile boolean quiet = defaultQuiet();
 
     private final ProgressBar bar; // null when quiet
+    private final ThrottledLines lines; // null unless printing plain lines
 
-    private Progress(ProgressBar bar) {
+    private Progress(ProgressBar bar, ThrottledLines lines) {
         this.bar = bar;
+        this.lines = lines;
     }
 
     /** Quiet by default when the environment says we run under CI. */
@@ -49,7 +51,7 @@ public final class Progress implements AutoCloseable {
     /** A bar over {@code total} units named {@code unit} (e.g. "batch", "user"). */
     public static Progress start(String task, long total, String unit) {
         if (quiet) {
-            return new Progress(null);
+            return new Progress(null, null);
         }
         PrintStream err = System.err;
         ProgressBarBuilder b = ProgressBar.builder()
@@ -59,12 +61,14 @@ public final class Progress implements AutoCloseable {
                 .showSpeed()
                 .setStyle(ProgressBarStyle.ASCII)
                 .setUpdateIntervalMillis(500);
+        ThrottledLines lines = null;
         if (System.console() == null) {
-            b.setConsumer(new ThrottledLines(err));
+            lines = new ThrottledLines(err);
+            b.setConsumer(lines);
         } else {
             b.setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(err));
         }
-        return new Progress(b.build());
+        return new Progress(b.build(), lines);
     }
 
     public void step() {
@@ -91,6 +95,11 @@ public final class Progress implements AutoCloseable {
         if (bar != null) {
             bar.close();
         }
+        if (lines != null) {
+            // progressbar 0.10.2 swallows an exception of its final render when no time has
+            // passed (speed/ETA over a zero duration) and then skips the consumer's close
+            lines.close();
+        }
     }
 
     /** Prints a rendered bar as its own line at most every LOG_INTERVAL, and the last one on close. */
@@ -105,7 +114,7 @@ public final class Progress implements AutoCloseable {
         }
 
         @Override
-        public void accept(String rendered) {
+        public synchronized void accept(String rendered) {
             pending = rendered;
             long now = System.nanoTime();
             if (now - lastPrint >= LOG_INTERVAL.toNanos()) {
@@ -114,7 +123,7 @@ public final class Progress implements AutoCloseable {
             }
         }
 
-        private void flushPending() {
+        private synchronized void flushPending() {
             if (pending != null) {
                 out.println(pending.replace('\r', ' ').strip());
                 pending = null;

@@ -64,6 +64,38 @@ class DataStatsCommandTest {
     }
 
     @Test
+    void quietSwitchWorksBeforeAndAfterTheSubcommand() throws IOException {
+        Path f = tmp.resolve("tiny.csv");
+        Files.writeString(f, "user,item,timestamp\nu1,a,1\nu1,b,2\nu1,c,3\n");
+        String src = f.toString();
+        assertEquals(0, run("--quiet", "data", "stats", "--source", src, "--kcore", "0", "--json").exit());
+        assertTrue(dev.siit.io.Progress.isQuiet());
+        assertEquals(0, run("data", "stats", "--source", src, "--kcore", "0", "--json").exit());
+        assertEquals(dev.siit.io.Progress.defaultQuiet(), dev.siit.io.Progress.isQuiet(), "reset per invocation; CI=true keeps it on");
+        assertEquals(0, run("data", "stats", "--quiet", "--source", src, "--kcore", "0", "--json").exit());
+        assertTrue(dev.siit.io.Progress.isQuiet());
+    }
+
+    @Test
+    void csvStatsCountedByHand() throws IOException {
+        Path f = tmp.resolve("tiny.csv");
+        // u1: 4 items, u2: 3 items, u3: 1 item -> 8 interactions over 4 items
+        Files.writeString(f, "user,item,timestamp\nu1,a,1\nu1,b,2\nu1,c,3\nu1,d,4\nu2,a,1\nu2,b,1\nu2,c,1\nu3,a,9\n");
+        Result r = run("data", "stats", "--source", f.toString(), "--kcore", "0", "--json");
+        assertEquals(0, r.exit(), r.err());
+        JsonNode j = new ObjectMapper().readTree(r.out());
+        assertEquals(3, j.get("users").asInt());
+        assertEquals(4, j.get("items").asInt());
+        assertEquals(8, j.get("interactions").asInt());
+        assertEquals(1, j.get("minSequenceLength").asInt());
+        assertEquals(4, j.get("maxSequenceLength").asInt());
+        assertEquals(1 - 8 / 12.0, j.get("sparsity").asDouble(), 1e-12);
+        // train parts: u1 [a, b] -> 1 example, u2 [a] -> 0, u3 (1 item, all training) -> 0
+        assertEquals(1, j.get("trainExamples").asInt());
+        assertEquals(2, j.get("testExamples").asInt());
+    }
+
+    @Test
     void helpEverywhere() {
         for (String[] args : List.of(new String[] {"--help"}, new String[] {"data", "--help"},
                 new String[] {"data", "stats", "--help"})) {

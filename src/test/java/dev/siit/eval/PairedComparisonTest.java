@@ -69,6 +69,18 @@ class PairedComparisonTest {
     }
 
     @Test
+    void serializesToJson() throws Exception {
+        PairedComparison c = PairedComparison.of("ndcg@10", new double[] {1, 0, 1}, new double[] {0, 0, 1}, 100, 9);
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(c));
+        assertEquals("ndcg@10", json.get("metric").asText());
+        assertEquals(3, json.get("users").asInt());
+        assertEquals(c.tTest().pValue(), json.get("tTest").get("pValue").asDouble(), 0);
+        assertEquals(c.bootstrap().low(), json.get("bootstrap").get("low").asDouble(), 0);
+        assertEquals(9, json.get("bootstrap").get("seed").asLong());
+    }
+
+    @Test
     void constantDifferences() {
         PairedComparison same = PairedComparison.of("m", new double[] {1, 0, 1}, new double[] {1, 0, 1}, 100, 1);
         assertEquals(1.0, same.tTest().pValue());

@@ -22,6 +22,16 @@ class PhaseTimerAndProgressTest {
     }
 
     @Test
+    void timeReturnsTheBodysValueAndPassesExceptionsThrough() {
+        assertEquals(42, PhaseTimer.time("answer", () -> 42));
+        InputException e = org.junit.jupiter.api.Assertions.assertThrows(InputException.class,
+                () -> PhaseTimer.time("fails", () -> {
+                    throw new InputException("bad");
+                }));
+        assertEquals("bad", e.getMessage());
+    }
+
+    @Test
     void quietProgressPrintsNothingAndLoudProgressPrintsTheTask() {
         PrintStream saved = System.err;
         boolean savedQuiet = Progress.isQuiet();
