@@ -85,8 +85,6 @@ public final class IndexCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "tiger/letter: DJL device (default ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = "--quiet", description = "no progress bar")
-    boolean quiet;
 
     @Override
     public Integer call() {
@@ -127,7 +125,7 @@ public final class IndexCommand implements Callable<Integer> {
                     c = c.withCfEmbeddings(cfEmbeddings.toString());
                 }
                 cfg = c;
-                indexer = new RqVaeIndexer(m, c, device, !quiet);
+                indexer = new RqVaeIndexer(m, c, device, !dev.siit.io.Progress.isQuiet()); // --quiet is the root's inherited option
             }
             case "import" -> {
                 if (from == null) {

@@ -16,6 +16,9 @@ import picocli.CommandLine.Command;
                 DataCommand.class,
                 ScoreCommand.class,
                 IndexCommand.class,
+                SiitRunCommand.class,
+                ExperimentCommand.class,
+                QuickstartCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class SiitCli implements Runnable {

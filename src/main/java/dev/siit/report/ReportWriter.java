@@ -71,21 +71,7 @@ public final class ReportWriter {
             sb.append("```\n\n");
         }
         for (ResultTable t : r.tables()) {
-            sb.append("## ").append(t.title()).append("\n\n");
-            sb.append('|');
-            t.header().forEach(h -> sb.append(' ').append(mdCell(h)).append(" |"));
-            sb.append("\n|");
-            t.header().forEach(h -> sb.append("---|"));
-            sb.append('\n');
-            for (List<Cell> row : t.rows()) {
-                sb.append('|');
-                row.forEach(c -> sb.append(' ').append(mdCell(c.text())).append(" |"));
-                sb.append('\n');
-            }
-            if (!t.caption().isEmpty()) {
-                sb.append('\n').append(t.caption()).append('\n');
-            }
-            sb.append('\n');
+            sb.append("## ").append(t.title()).append("\n\n").append(markdownTable(t)).append('\n');
         }
         for (Plot p : r.plots()) {
             sb.append("## ").append(p.title()).append("\n\n");
@@ -96,6 +82,25 @@ public final class ReportWriter {
             sb.append("## Provenance\n\n");
             r.provenance().forEach(line -> sb.append("- ").append(line).append('\n'));
             sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** One table as Markdown rows, its caption below. */
+    public static String markdownTable(ResultTable t) {
+        StringBuilder sb = new StringBuilder();
+        sb.append('|');
+        t.header().forEach(h -> sb.append(' ').append(mdCell(h)).append(" |"));
+        sb.append("\n|");
+        t.header().forEach(h -> sb.append("---|"));
+        sb.append('\n');
+        for (List<Cell> row : t.rows()) {
+            sb.append('|');
+            row.forEach(c -> sb.append(' ').append(mdCell(c.text())).append(" |"));
+            sb.append('\n');
+        }
+        if (!t.caption().isEmpty()) {
+            sb.append('\n').append(t.caption()).append('\n');
         }
         return sb.toString();
     }

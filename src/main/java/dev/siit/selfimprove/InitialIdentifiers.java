@@ -6,6 +6,11 @@ import dev.siit.ids.ItemIdentifiers;
 import dev.siit.ids.TrainingItems;
 import dev.siit.ids.cid.CidConfig;
 import dev.siit.ids.cid.CollaborativeIndexer;
+import dev.siit.ids.CollisionResolution;
+import dev.siit.ids.CollisionResolver;
+import dev.siit.ids.IndexedItems;
+import dev.siit.ids.rqvae.RqVaeConfig;
+import dev.siit.ids.rqvae.RqVaeIndexer;
 import dev.siit.io.InputException;
 import java.nio.file.Path;
 
@@ -23,9 +28,26 @@ public final class InitialIdentifiers {
             case "file" -> IndexFile.read(Path.of(config.indexFile()), data);
             // CID identifiers are unique by construction (the last level is the position in the leaf)
             case "cid" -> new CollaborativeIndexer(CidConfig.DEFAULT).index(TrainingItems.of(data), config.seed()).ids();
-            default -> throw new InputException("initializer " + config.initializer() + " is not available in this build "
-                    + "(the RQ-VAE indexers are not merged yet); make its index with 'siit index' and use "
-                    + "initializer: file with index_file: PATH");
+            // TIGER: RQ-VAE over MiniLM title embeddings, collisions broken by an appended level
+            case "tiger" -> {
+                data.requireTitles("the TIGER initializer");
+                IndexedItems raw = new RqVaeIndexer("tiger", RqVaeConfig.TIGER, deviceName(config), false)
+                        .index(TrainingItems.of(data), config.seed());
+                yield CollisionResolver.resolve(raw, CollisionResolution.SUFFIX, "tiger");
+            }
+            // LETTER needs collaborative (SASRec) embeddings; without them make the index with
+            // 'siit index --method letter --cf-embeddings FILE' and use initializer: file
+            case "letter" -> {
+                data.requireTitles("the LETTER initializer");
+                IndexedItems raw = new RqVaeIndexer("letter", RqVaeConfig.LETTER, deviceName(config), false)
+                        .index(TrainingItems.of(data), config.seed());
+                yield CollisionResolver.resolve(raw, CollisionResolution.SINKHORN, "letter");
+            }
+            default -> throw new InputException("unknown initializer " + config.initializer());
         };
+    }
+
+    private static String deviceName(SiitConfig config) {
+        return config.device().startsWith("gpu") ? "gpu" : "cpu";
     }
 }
