@@ -7,6 +7,7 @@ import dev.siit.ids.rqvae.TextEmbedder;
 import dev.siit.io.InputException;
 import dev.siit.run.Provenance;
 import dev.siit.run.RunDirectory;
+import dev.siit.selfimprove.ExperimentRunner;
 import dev.siit.selfimprove.InitialIdentifiers;
 import dev.siit.selfimprove.SelfImprovingLoop;
 import dev.siit.selfimprove.SiitConfig;
@@ -63,7 +64,7 @@ public final class SiitRunCommand implements Runnable {
         RunDirectory run = RunDirectory.open(runs, runName);
         String hash = run.writeConfig(c);
         run.writeProvenance(Provenance.capture(hash, data.fingerprint(), c.seed()));
-        float[][] embeddings = noSimilarity ? null : TextEmbedder.embed(titles(data));
+        float[][] embeddings = noSimilarity ? null : ExperimentRunner.embedTitles(data, TextEmbedder::embed);
         DatasetFormat format = c.datasetFormat() != null ? DatasetFormat.parse(c.datasetFormat())
                 : DatasetFormat.detect(Path.of(c.dataset()));
         SelfImprovingLoop.Outcome out = new SelfImprovingLoop(c, run, data,
@@ -101,13 +102,5 @@ public final class SiitRunCommand implements Runnable {
             m.put(s.substring(0, eq), value);
         }
         return m;
-    }
-
-    static List<String> titles(InteractionDataset data) {
-        List<String> out = new ArrayList<>(data.numItems());
-        for (int i = 0; i < data.numItems(); i++) {
-            out.add(data.hasTitle(i) ? data.itemTexts().get(i).title() : "");
-        }
-        return out;
     }
 }

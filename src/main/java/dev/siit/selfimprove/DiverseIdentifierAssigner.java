@@ -58,11 +58,19 @@ public final class DiverseIdentifierAssigner {
      *                   no identifier twice)
      */
     public IdentifierAssignment assign(List<List<Candidate>> candidates) {
+        return assign(candidates, Set.of());
+    }
+
+    /**
+     * As {@link #assign(List)}, with {@code reserved} identifiers taken before any item chooses
+     * (identifiers of items that are not regenerated, e.g. items without a title).
+     */
+    public IdentifierAssignment assign(List<List<Candidate>> candidates, Set<List<String>> reserved) {
         validate(candidates);
         return switch (strategy) {
-            case PAPER -> greedy(candidates, itemOrder(candidates.size()));
-            case CONFIDENT_FIRST -> greedy(candidates, confidentOrder(candidates));
-            case OPTIMAL -> optimal(candidates);
+            case PAPER -> greedy(candidates, itemOrder(candidates.size()), reserved);
+            case CONFIDENT_FIRST -> greedy(candidates, confidentOrder(candidates), reserved);
+            case OPTIMAL -> optimal(candidates, reserved);
         };
     }
 
@@ -99,9 +107,9 @@ public final class DiverseIdentifierAssigner {
         return Arrays.stream(order).mapToInt(Integer::intValue).toArray();
     }
 
-    private IdentifierAssignment greedy(List<List<Candidate>> candidates, int[] order) {
+    private IdentifierAssignment greedy(List<List<Candidate>> candidates, int[] order, Set<List<String>> reserved) {
         int n = candidates.size();
-        Set<List<String>> taken = new HashSet<>();
+        Set<List<String>> taken = new HashSet<>(reserved);
         List<List<String>> chosen = new ArrayList<>(java.util.Collections.nCopies(n, (List<String>) null));
         int[] rank = new int[n];
         double total = 0;
@@ -126,7 +134,7 @@ public final class DiverseIdentifierAssigner {
         return new IdentifierAssignment(strategy, chosen, rank, total, fallbacks);
     }
 
-    private IdentifierAssignment optimal(List<List<Candidate>> candidates) {
+    private IdentifierAssignment optimal(List<List<Candidate>> candidates, Set<List<String>> reserved) {
         int n = candidates.size();
         // columns 0..m-1: distinct candidate identifiers in first-seen order; m + r: item r's fallback
         Map<List<String>, Integer> columnOf = new HashMap<>();
@@ -141,18 +149,29 @@ public final class DiverseIdentifierAssigner {
             }
         }
         double big = n == 0 ? 1 : (maxScore - minScore + 1) * (n + 1);
+        int[][] rankOf = new int[n][]; // rankOf[r][e] = position in item r's list of its edge e
         for (int r = 0; r < n; r++) {
             List<Candidate> list = candidates.get(r);
-            cols[r] = new int[list.size() + 1];
-            cost[r] = new double[list.size() + 1];
+            int free = 0;
+            for (Candidate c : list) {
+                free += reserved.contains(c.tokens()) ? 0 : 1;
+            }
+            cols[r] = new int[free + 1];
+            cost[r] = new double[free + 1];
+            rankOf[r] = new int[free];
+            int e = 0;
             for (int k = 0; k < list.size(); k++) {
+                if (reserved.contains(list.get(k).tokens())) {
+                    continue;
+                }
                 Integer col = columnOf.get(list.get(k).tokens());
                 if (col == null) {
                     col = columnOf.size();
                     columnOf.put(list.get(k).tokens(), col);
                 }
-                cols[r][k] = col;
-                cost[r][k] = maxScore - list.get(k).score();
+                cols[r][e] = col;
+                cost[r][e] = maxScore - list.get(k).score();
+                rankOf[r][e++] = k;
             }
         }
         int m = columnOf.size();
@@ -169,13 +188,14 @@ public final class DiverseIdentifierAssigner {
         double total = 0;
         int fallbacks = 0;
         for (int r = 0; r < n; r++) {
-            int k = sap.edgeOf(r);
+            int e = sap.edgeOf(r);
             List<Candidate> list = candidates.get(r);
-            if (k == list.size()) {
+            if (e == rankOf[r].length) {
                 rank[r] = -1;
                 chosen.add(list.get(0).tokens());
                 fallbacks++;
             } else {
+                int k = rankOf[r][e];
                 rank[r] = k;
                 chosen.add(list.get(k).tokens());
                 total += list.get(k).score();

@@ -74,7 +74,7 @@ public final class ExperimentRunner {
             String dataKey = c.dataset() + "|" + c.datasetFormat() + "|" + c.kcore();
             InteractionDataset data = datasets.computeIfAbsent(dataKey, x -> DatasetLoader.load(Path.of(c.dataset()),
                     c.datasetFormat() == null ? null : DatasetFormat.parse(c.datasetFormat()), c.kcore()));
-            float[][] emb = embedder == null ? null : embeddings.computeIfAbsent(dataKey, x -> embedder.apply(titles(data)));
+            float[][] emb = embedder == null ? null : embeddings.computeIfAbsent(dataKey, x -> embedTitles(data, embedder));
             ItemIdentifiers t0 = initial.computeIfAbsent(dataKey + "|" + c.initializer() + "|" + c.indexFile() + "|" + c.seed(),
                     x -> InitialIdentifiers.make(c, data));
             RunDirectory run = RunDirectory.open(dir.resolve("runs"), r.id());
@@ -94,11 +94,26 @@ public final class ExperimentRunner {
         return PromptTemplates.forDataset(f);
     }
 
-    /** Titles (the semantic feature C_i of the alignment tasks), "" for items without one. */
-    static List<String> titles(InteractionDataset data) {
-        List<String> out = new ArrayList<>(data.numItems());
-        for (int i = 0; i < data.numItems(); i++) {
-            out.add(data.hasTitle(i) ? data.itemTexts().get(i).title() : "");
+    /**
+     * Embeddings of the titles (the semantic feature C_i of the alignment tasks); items without a
+     * title get a zero vector, which {@link SemanticIdentifierSimilarity} gives weight 0.
+     */
+    public static float[][] embedTitles(InteractionDataset data, Function<List<String>, float[][]> embedder) {
+        int[] titled = AlignmentTasks.itemsWithTitle(data);
+        List<String> texts = new ArrayList<>(titled.length);
+        for (int item : titled) {
+            texts.add(data.itemTexts().get(item).title());
+        }
+        float[][] e = embedder.apply(texts);
+        int d = e.length == 0 ? 1 : e[0].length;
+        float[][] out = new float[data.numItems()][];
+        for (int k = 0; k < titled.length; k++) {
+            out[titled[k]] = e[k];
+        }
+        for (int i = 0; i < out.length; i++) {
+            if (out[i] == null) {
+                out[i] = new float[d];
+            }
         }
         return out;
     }

@@ -105,8 +105,8 @@ public final class SelfImprovingLoop {
         this.device = config.device().startsWith("gpu")
                 ? Device.gpu(config.device().contains(":") ? Integer.parseInt(config.device().substring(4)) : 0)
                 : Device.cpu();
-        if (config.refine() && config.iterations() > 0) {
-            data.requireTitles("the SIIT alignment tasks");
+        if (config.refine() && config.iterations() > 0 && data.itemsWithTitle() == 0) {
+            data.requireTitles("the SIIT alignment tasks"); // throws: no item has a title to align with
         }
     }
 
@@ -236,6 +236,7 @@ public final class SelfImprovingLoop {
         ItemIdentifiers previous = readIndex(i - 1);
         ItemIdentifiers t0 = readIndex(0);
         List<String> tokens = readTokens(i - 1);
+        int[] titled = AlignmentTasks.itemsWithTitle(data);
         List<List<Candidate>> candidates;
         try (PhaseTimer t = PhaseTimer.start("identifier regeneration, iteration " + i);
              ItemTokenizer tokenizer = ItemTokenizer.load(tokenizerPath, tokens);
@@ -244,16 +245,40 @@ public final class SelfImprovingLoop {
             PerLevelConstraint constraint = PerLevelConstraint.forReference(t0.tokens(), tokens, tokenizer::itemId,
                     tokenizer.eosId());
             AlignmentTasks tasks = AlignmentTasks.of(templates);
-            List<String> prompts = new ArrayList<>(data.numItems());
-            for (int item = 0; item < data.numItems(); item++) {
+            List<String> prompts = new ArrayList<>(titled.length);
+            for (int item : titled) {
                 prompts.add(tasks.itemToIdentifierPrompt(data.itemTexts().get(item).title()));
             }
             candidates = new IdentifierRegenerator(model, tokenizer, constraint, config.effectiveRegenerationBeam(),
                     DECODE_BATCH).regenerate(manager, prompts);
         }
-        run.writeJson("candidates-iter" + i + ".json", candidates);
+        List<Map<String, Object>> candidateFile = new ArrayList<>(titled.length);
+        for (int k = 0; k < titled.length; k++) {
+            candidateFile.add(Map.of("item", data.itemIds().get(titled[k]), "candidates", candidates.get(k)));
+        }
+        run.writeJson("candidates-iter" + i + ".json", candidateFile);
 
-        IdentifierAssignment assignment = new DiverseIdentifierAssigner(config.assignmentStrategy()).assign(candidates);
+        // items without a title have nothing to align with (paper: "every item with text"): they keep
+        // their code, and nobody else may take it
+        java.util.Set<List<String>> reserved = new java.util.HashSet<>();
+        List<List<String>> assigned = new ArrayList<>(data.numItems());
+        for (int item = 0; item < data.numItems(); item++) {
+            List<String> kept = IdentifierAdjustment.baseTokens(previous.of(item), baseLevels);
+            assigned.add(kept);
+            if (!data.hasTitle(item)) {
+                reserved.add(kept);
+            }
+        }
+        IdentifierAssignment titledAssignment = new DiverseIdentifierAssigner(config.assignmentStrategy())
+                .assign(candidates, reserved);
+        int[] chosenRank = new int[data.numItems()];
+        java.util.Arrays.fill(chosenRank, 0);
+        for (int k = 0; k < titled.length; k++) {
+            assigned.set(titled[k], titledAssignment.identifiers().get(k));
+            chosenRank[titled[k]] = titledAssignment.chosenRank()[k];
+        }
+        IdentifierAssignment assignment = new IdentifierAssignment(titledAssignment.strategy(), assigned, chosenRank,
+                titledAssignment.totalScore(), titledAssignment.fallbacks());
         double collisionRate = CollisionAvoidance.collisionRate(assignment.identifiers());
         ItemIdentifiers next = config.collisionAvoidance()
                 ? CollisionAvoidance.apply(assignment.identifiers())
@@ -265,9 +290,9 @@ public final class SelfImprovingLoop {
         writeIndex(i, next, new ArrayList<>(vocab));
 
         IdentifierAdjustment adjustment = IdentifierAdjustment.between(previous, next, baseLevels);
-        List<List<String>> topOnes = new ArrayList<>();
-        for (List<Candidate> list : candidates) {
-            topOnes.add(list.get(0).tokens());
+        List<List<String>> topOnes = new ArrayList<>(assigned);
+        for (int k = 0; k < titled.length; k++) {
+            topOnes.set(titled[k], candidates.get(k).get(0).tokens());
         }
         IdentifierAdjustment topOne = IdentifierAdjustment.between(previous.tokens(), topOnes, baseLevels);
         List<Map<String, Object>> changes = new ArrayList<>();

@@ -161,6 +161,46 @@ class DiverseIdentifierAssignerTest {
     }
 
     @Test
+    void reservedIdentifiersAreNeverGiven() {
+        List<List<Candidate>> cands = List.of(
+                List.of(c(X, -0.1), c(Y, -0.2)),
+                List.of(c(X, -0.3), c(Z, -0.4)));
+        for (AssignmentStrategy s : AssignmentStrategy.values()) {
+            IdentifierAssignment a = new DiverseIdentifierAssigner(s).assign(cands, java.util.Set.of(X));
+            assertEquals(List.of(Y, Z), a.identifiers(), s.id());
+            assertArrayEquals(new int[] {1, 1}, a.chosenRank(), s.id());
+        }
+        // a list made only of reserved identifiers falls back to its top
+        IdentifierAssignment a = new DiverseIdentifierAssigner(AssignmentStrategy.OPTIMAL)
+                .assign(List.of(List.of(c(X, -0.1))), java.util.Set.of(X));
+        assertEquals(1, a.fallbacks());
+        assertEquals(List.of(X), a.identifiers());
+    }
+
+    @Test
+    void optimalWithReservedMatchesBruteForce() {
+        SplittableRandom rnd = new SplittableRandom(17);
+        for (int trial = 0; trial < 150; trial++) {
+            List<List<Candidate>> cands = randomCase(rnd, 1 + rnd.nextInt(5), 2 + rnd.nextInt(5), 4);
+            Set<List<String>> reserved = new HashSet<>();
+            reserved.add(List.of("<a_" + rnd.nextInt(3) + ">"));
+            IdentifierAssignment opt = new DiverseIdentifierAssigner(AssignmentStrategy.OPTIMAL).assign(cands, reserved);
+            List<List<Candidate>> allowed = new ArrayList<>();
+            for (List<Candidate> l : cands) {
+                allowed.add(l.stream().filter(x -> !reserved.contains(x.tokens())).toList());
+            }
+            double[] best = bruteForce(allowed);
+            assertEquals((int) best[0], opt.distinctAssigned(), "trial " + trial);
+            assertEquals(best[1], opt.totalScore(), 1e-9, "trial " + trial);
+            for (int i = 0; i < cands.size(); i++) {
+                if (opt.chosenRank()[i] >= 0) {
+                    assertTrue(!reserved.contains(opt.identifiers().get(i)));
+                }
+            }
+        }
+    }
+
+    @Test
     void rejectsUnrankedOrDuplicateLists() {
         DiverseIdentifierAssigner a = new DiverseIdentifierAssigner(AssignmentStrategy.PAPER);
         assertThrows(IllegalArgumentException.class, () -> a.assign(List.of(List.of(c(X, -1), c(Y, -0.5)))));

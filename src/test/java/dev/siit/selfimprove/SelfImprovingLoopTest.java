@@ -23,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 class SelfImprovingLoopTest {
 
     static final Path TOKENIZER = Path.of(System.getProperty("siit.shared.data", "../shared/data"), "t5-tokenizer");
+    static final int UNTITLED = 11; // an item without text keeps its identifier
     static final String[] TITLES = {"Red Apple", "Green Apple", "Yellow Banana", "Ripe Banana", "Dark Chocolate",
             "Milk Chocolate", "White Bread", "Brown Bread", "Orange Juice", "Apple Juice", "Black Coffee", "Green Tea"};
 
@@ -33,7 +34,7 @@ class SelfImprovingLoopTest {
         List<ItemText> texts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             itemIds.add("i" + i);
-            texts.add(new ItemText(TITLES[i], ""));
+            texts.add(i == UNTITLED ? null : new ItemText(TITLES[i], ""));
         }
         int users = 16;
         int[][] seqs = new int[users][];
@@ -93,6 +94,11 @@ class SelfImprovingLoopTest {
         for (int i = 1; i <= 2; i++) {
             ItemIdentifiers ti = IndexFile.read(run.resolve("index-iter" + i + ".json"), data);
             assertTrue(ti.unique(), "collision avoidance leaves every identifier unique");
+            assertEquals(t0().of(UNTITLED), IdentifierAdjustment.baseTokens(ti.of(UNTITLED), 2));
+            for (int item = 0; item < UNTITLED; item++) {
+                assertTrue(!IdentifierAdjustment.baseTokens(ti.of(item), 2).equals(t0().of(UNTITLED)),
+                        "the untitled item's identifier is reserved");
+            }
             for (List<String> id : ti.tokens()) {
                 assertEquals(0, CodeToken.levelOf(id.get(0)));
                 assertEquals(1, CodeToken.levelOf(id.get(1)));
@@ -109,7 +115,8 @@ class SelfImprovingLoopTest {
             }
         }
         // every candidate list holds at most beam = 4 identifiers
-        assertTrue(run.readJson("candidates-iter1.json").get(0).size() <= 4);
+        assertTrue(run.readJson("candidates-iter1.json").get(0).get("candidates").size() <= 4);
+        assertEquals(TITLES.length - 1, run.readJson("candidates-iter1.json").size()); // titled items only
 
         // a second run reuses every step: nothing is retrained
         FileTime before = Files.getLastModifiedTime(run.resolve("stages/rec-iter2/final.bin"));
