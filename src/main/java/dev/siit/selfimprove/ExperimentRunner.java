@@ -65,6 +65,7 @@ public final class ExperimentRunner {
         Map<String, InteractionDataset> datasets = new HashMap<>();
         Map<String, float[][]> embeddings = new HashMap<>();
         Map<String, ItemIdentifiers> initial = new HashMap<>();
+        Map<String, RunDirectory> warmups = new HashMap<>(); // initializer|seed -> first run with that warm-up
         List<RunResult> results = new ArrayList<>();
         List<ExperimentConfig.Run> runs = config.runs();
         for (int k = 0; k < runs.size(); k++) {
@@ -80,8 +81,9 @@ public final class ExperimentRunner {
             RunDirectory run = RunDirectory.open(dir.resolve("runs"), r.id());
             String hash = run.writeConfig(c);
             run.writeProvenance(Provenance.capture(hash, data.fingerprint(), c.seed()));
+            RunDirectory warm = warmups.computeIfAbsent(dataKey + "|" + c.initializer() + "|" + c.seed(), x -> run);
             SelfImprovingLoop.Outcome out = new SelfImprovingLoop(c, run, data, templatesFor(c, data), tokenizer, emb)
-                    .progress(progress).run(t0);
+                    .progress(progress).reuseWarmupFrom(warm).run(t0);
             results.add(new RunResult(r, out, readPerUser(run)));
         }
         return results;

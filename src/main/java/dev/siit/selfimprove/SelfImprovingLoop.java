@@ -71,6 +71,7 @@ public final class SelfImprovingLoop {
     private final Device device;
     private final ParameterFile weights = new ParameterFile();
     private boolean progress = true;
+    private RunDirectory warmupSource;
 
     /** What one iteration did to the identifiers (summary-iter{i}.json). */
     public record IterationSummary(int formatVersion, int iteration, boolean refined, int items, int levels,
@@ -115,6 +116,47 @@ public final class SelfImprovingLoop {
         return this;
     }
 
+    /**
+     * Reuses the warm-up (T0 and M0) of another run when it finished one with the same warm-up
+     * settings: the arms of an experiment (base, +SIIT, ablations, the E_align sweep) with the same
+     * initializer and seed share it instead of training it again.
+     */
+    public SelfImprovingLoop reuseWarmupFrom(RunDirectory other) {
+        this.warmupSource = other;
+        return this;
+    }
+
+    /** The settings the warm-up depends on; everything after it is normalised away. */
+    String warmupKey(ItemIdentifiers t0) {
+        SiitConfig w = config.with(Map.of("iterations", 0, "align_epochs", 1, "rec_epochs", 1, "refine", true,
+                "regeneration_beam", 1, "regeneration_decoding", "beam", "assignment", "paper",
+                "collision_avoidance", true), "warm-up key");
+        return RunDirectory.hash(w.toYaml(), data.fingerprint(), t0.tokens(), embeddings != null, FORMAT_VERSION);
+    }
+
+    static final List<String> WARMUP_ARTIFACTS = List.of("index-iter0.json", "stats-iter0.json", tokensFile(0),
+            "summary-iter0.json", finalWeights("rec-iter0"), "valid-iter0.json");
+
+    private void copyWarmup(String warmKey) {
+        if (warmupSource == null || warmupSource.path().equals(run.path())
+                || !warmupSource.stepDone("iter0-index", warmKey) || !warmupSource.stepDone("iter0-rec", warmKey)
+                || (run.stepDone("iter0-index", warmKey) && run.stepDone("iter0-rec", warmKey))) {
+            return;
+        }
+        try {
+            for (String a : WARMUP_ARTIFACTS) {
+                Path to = run.resolve(a);
+                Files.createDirectories(to.getParent());
+                Files.copy(warmupSource.resolve(a), to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the warm-up of " + warmupSource.path() + ": " + e.getMessage(), e);
+        }
+        run.markDone("iter0-index", warmKey, WARMUP_ARTIFACTS.subList(0, 4));
+        run.markDone("iter0-rec", warmKey, WARMUP_ARTIFACTS.subList(4, 6));
+        run.log("warm-up copied from " + warmupSource.path());
+    }
+
     /** Runs (or resumes) every step and returns the outcome. */
     public Outcome run(ItemIdentifiers t0) {
         if (t0.numItems() != data.numItems()) {
@@ -123,15 +165,17 @@ public final class SelfImprovingLoop {
         }
         String key = RunDirectory.hash(config.toYaml(), data.fingerprint(), t0.tokens(), FORMAT_VERSION);
         int baseLevels = t0.maxLength();
+        String warmKey = warmupKey(t0);
+        copyWarmup(warmKey);
 
-        run.step("iter0-index", key, List.of("index-iter0.json", "stats-iter0.json", tokensFile(0), "summary-iter0.json"),
+        run.step("iter0-index", warmKey, List.of("index-iter0.json", "stats-iter0.json", tokensFile(0), "summary-iter0.json"),
                 () -> {
                     writeIndex(0, t0, new ArrayList<>(t0.vocabulary()));
                     run.writeJson("summary-iter0.json", new IterationSummary(FORMAT_VERSION, 0, false, t0.numItems(),
                             baseLevels, CollisionAvoidance.collisionRate(t0.tokens()), 0, 0, 1, 0, 0, 0,
                             t0.collisionGroups().size(), 0, similarity(t0, baseLevels)));
                 });
-        run.step("iter0-rec", key, List.of(finalWeights("rec-iter0"), "valid-iter0.json"),
+        run.step("iter0-rec", warmKey, List.of(finalWeights("rec-iter0"), "valid-iter0.json"),
                 () -> recommendationStage(0, null, config.warmupEpochs(), 0));
 
         for (int i = 1; i <= config.iterations(); i++) {

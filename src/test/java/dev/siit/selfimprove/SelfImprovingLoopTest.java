@@ -124,17 +124,18 @@ class SelfImprovingLoopTest {
                 TOKENIZER, embeddings()).progress(false).run(t0());
         assertEquals(out.test(), again.test());
         assertEquals(before, Files.getLastModifiedTime(run.resolve("stages/rec-iter2/final.bin")));
-    }
 
-    @Test
-    void baselineKeepsTheInitialIdentifiers(@TempDir Path dir) {
-        InteractionDataset data = tinyData();
-        SiitConfig base = tinyConfig().with(Map.of("refine", false, "iterations", 1, "warmup_epochs", 1), "test");
-        RunDirectory run = RunDirectory.open(dir, "tiny-base");
-        SelfImprovingLoop.Outcome out = new SelfImprovingLoop(base, run, data, PromptTemplates.load("product"),
-                TOKENIZER, null).progress(false).run(t0());
-        assertEquals(1, out.chosenIteration());
-        assertEquals(t0(), IndexFile.read(run.resolve("index-iter1.json"), data));
-        assertTrue(!Files.exists(run.resolve("stages/align-iter1")));
+        // the baseline (same seed, refine: false) keeps T0 and reuses the warm-up instead of retraining it
+        SiitConfig baseConfig = tinyConfig().with(Map.of("refine", false, "iterations", 1), "test");
+        RunDirectory baseRun = RunDirectory.open(dir, "tiny-base");
+        SelfImprovingLoop.Outcome base = new SelfImprovingLoop(baseConfig, baseRun, data, PromptTemplates.load("product"),
+                TOKENIZER, embeddings()).progress(false).reuseWarmupFrom(run).run(t0());
+        assertEquals(1, base.chosenIteration());
+        assertEquals(t0(), IndexFile.read(baseRun.resolve("index-iter1.json"), data));
+        assertTrue(!Files.exists(baseRun.resolve("stages/align-iter1")));
+        assertTrue(!Files.exists(baseRun.resolve("stages/rec-iter0/checkpoint")), "warm-up was copied, not trained");
+        assertTrue(java.util.Arrays.equals(Files.readAllBytes(run.resolve("stages/rec-iter0/final.bin")),
+                Files.readAllBytes(baseRun.resolve("stages/rec-iter0/final.bin"))));
+        assertEquals(out.validation().get(0), base.validation().get(0));
     }
 }
