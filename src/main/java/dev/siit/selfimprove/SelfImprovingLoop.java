@@ -176,12 +176,12 @@ public final class SelfImprovingLoop {
                             t0.collisionGroups().size(), 0, similarity(t0, baseLevels)));
                 });
         run.step("iter0-rec", warmKey, List.of(finalWeights("rec-iter0"), "valid-iter0.json"),
-                () -> recommendationStage(0, null, config.warmupEpochs(), 0));
+                () -> recommendationStage(0, null, config.warmupEpochs(), 0, warmKey));
 
         for (int i = 1; i <= config.iterations(); i++) {
             int it = i;
             if (config.refine()) {
-                run.step("iter" + i + "-align", key, List.of(finalWeights("align-iter" + i)), () -> alignmentStage(it));
+                run.step("iter" + i + "-align", key, List.of(finalWeights("align-iter" + i)), () -> alignmentStage(it, key));
                 run.step("iter" + i + "-regenerate", key, List.of("index-iter" + i + ".json", "stats-iter" + i + ".json",
                         tokensFile(i), "summary-iter" + i + ".json", "changes-iter" + i + ".json",
                         "candidates-iter" + i + ".json"), () -> regenerationStage(it, baseLevels));
@@ -196,7 +196,7 @@ public final class SelfImprovingLoop {
             }
             run.step("iter" + i + "-rec", key, List.of(finalWeights("rec-iter" + i), "valid-iter" + i + ".json"),
                     () -> recommendationStage(it, "rec-iter" + (it - 1), config.recEpochs(),
-                            config.warmupEpochs() + (it - 1) * config.recEpochs()));
+                            config.warmupEpochs() + (it - 1) * config.recEpochs(), key));
         }
 
         run.step("test", key, List.of("test-metrics.json", "test-per-user.json", "outcome.json"), this::testStage);
@@ -206,7 +206,8 @@ public final class SelfImprovingLoop {
     // ---- stages ----------------------------------------------------------------------------
 
     /** Trains M_i from M(i-1) (or from scratch for i = 0) with T_i; validates along the way. */
-    private void recommendationStage(int i, String fromStage, int epochs, int epochOffset) {
+    private void recommendationStage(int i, String fromStage, int epochs, int epochOffset, String key) {
+        Path stageDir = prepareStage("rec-iter" + i, key);
         ItemIdentifiers ids = readIndex(i);
         List<String> tokens = readTokens(i);
         try (PhaseTimer t = PhaseTimer.start("recommendation training, iteration " + i);
@@ -230,7 +231,6 @@ public final class SelfImprovingLoop {
                 Validator validator = rec.validator(split.validExamples(), data.numItems(), stageSeed("valid", 0),
                         config.validMaxUsers());
                 TrainConfig tc = trainConfig(epochs, stageSeed("rec", i), examples.size());
-                Path stageDir = run.resolve("stages/rec-iter" + i);
                 TrainState state;
                 try (Trainer trainer = new Trainer(model, tc, manager, tokenizer.padId()).progress(progress)) {
                     state = trainer.fit(source, validator, new Checkpoints(stageDir, weights), true).state();
@@ -256,7 +256,8 @@ public final class SelfImprovingLoop {
     }
 
     /** Trains a copy of M(i-1) on the two alignment tasks with T(i-1) -> M'(i-1). */
-    private void alignmentStage(int i) {
+    private void alignmentStage(int i, String key) {
+        Path stageDir = prepareStage("align-iter" + i, key);
         ItemIdentifiers ids = readIndex(i - 1);
         List<String> tokens = readTokens(i - 1);
         try (PhaseTimer t = PhaseTimer.start("alignment training, iteration " + i);
@@ -267,7 +268,7 @@ public final class SelfImprovingLoop {
             AlignmentSource source = new AlignmentSource(tasks, tokenizer);
             TrainConfig tc = trainConfig(config.alignEpochs(), stageSeed("align", i), source.size());
             try (Trainer trainer = new Trainer(model, tc, manager, tokenizer.padId()).progress(progress)) {
-                trainer.fit(source, null, new Checkpoints(run.resolve("stages/align-iter" + i), weights), true);
+                trainer.fit(source, null, new Checkpoints(stageDir, weights), true);
             }
             weights.save(model, run.resolve(finalWeights("align-iter" + i)));
             run.log("iteration " + i + ": alignment training done (" + tasks.size() + " examples x "
@@ -396,6 +397,31 @@ public final class SelfImprovingLoop {
     }
 
     // ---- helpers ---------------------------------------------------------------------------
+
+    /**
+     * Clears {@code stages/NAME} when its epoch checkpoints were made under another key (a changed
+     * config): the trainer's resume must only continue training of the same settings.
+     */
+    private Path prepareStage(String name, String key) {
+        Path stageDir = run.resolve("stages/" + name);
+        Path keyFile = stageDir.resolve("KEY");
+        try {
+            if (Files.isDirectory(stageDir)
+                    && (!Files.isRegularFile(keyFile) || !Files.readString(keyFile).strip().equals(key))) {
+                try (var walk = Files.walk(stageDir)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.delete(p);
+                    }
+                }
+                run.log("stage " + name + ": discarded checkpoints made with other settings");
+            }
+            Files.createDirectories(stageDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        run.writeString("stages/" + name + "/KEY", key + "\n");
+        return stageDir;
+    }
 
     private static double ndcg(StageValidation v) {
         return v.last().getOrDefault(Validator.SELECTION_METRIC, Double.NEGATIVE_INFINITY);
