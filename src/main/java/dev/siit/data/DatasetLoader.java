@@ -200,6 +200,8 @@ public final class DatasetLoader {
         RawInteractions raw = new RawInteractions();
         // LETTER sequences are already chronological: timestamp = position keeps them as they are
         try (InputStream in = Files.newInputStream(inter); JsonParser p = JSON.getFactory().createParser(in)) {
+            // a user listed twice would silently merge two sequences
+            p.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
             if (p.nextToken() != JsonToken.START_OBJECT) {
                 throw new InputException(inter + " line " + p.currentLocation().getLineNr()
                         + ": expected a JSON object {\"user\": [items]}");

@@ -86,7 +86,7 @@ public final class Progress implements AutoCloseable {
     /** A short status after the bar, e.g. {@code loss 2.31}. */
     public void message(String extra) {
         if (bar != null) {
-            bar.setExtraMessage(extra);
+            bar.setExtraMessage(" " + extra); // the renderer glues it to the speed otherwise
         }
     }
 

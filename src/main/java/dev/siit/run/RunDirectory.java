@@ -76,7 +76,10 @@ public final class RunDirectory {
         this.dir = dir;
     }
 
-    /** Opens (creating if needed) {@code root/name}; the name must be a plain folder name. */
+    /**
+     * Opens {@code root/name}; the name must be a plain folder name. The folder is created by the
+     * first write, so a command that fails on bad input before writing leaves nothing behind.
+     */
     public static RunDirectory open(Path root, String name) {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new InputException("run name '" + name + "' must be letters, digits, '.', '_' or '-' "
@@ -85,11 +88,6 @@ public final class RunDirectory {
         Path dir = root.resolve(name).toAbsolutePath().normalize();
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new InputException("run folder " + dir + " exists and is not a folder");
-        }
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new InputException("cannot create run folder " + dir + ": " + e.getMessage(), e);
         }
         return new RunDirectory(name, dir);
     }

@@ -138,6 +138,14 @@ class DatasetLoaderTest {
     }
 
     @Test
+    void duplicateUserInLetterJson() throws IOException {
+        Path f = tmp.resolve("T.inter.json");
+        Files.writeString(f, "{\"1\": [1, 2],\n\"1\": [3]}");
+        InputException e = assertThrows(InputException.class, () -> DatasetLoader.load(f, null, 0));
+        assertTrue(e.getMessage().startsWith(f + " line 2: malformed JSON (Duplicate field '1')"), e.getMessage());
+    }
+
+    @Test
     void emptyAfterFilteringAndUnknownFormat() throws IOException {
         Path f = tmp.resolve("T.inter.json");
         Files.writeString(f, "{\"1\": [1, 2], \"2\": [3]}");

@@ -29,6 +29,7 @@ class RunDirectoryTest {
     void writesAndReadsJsonArtifactsAtomically() throws IOException {
         RunDirectory run = RunDirectory.open(root, "ml100k-tiger");
         assertEquals(root.resolve("ml100k-tiger").toAbsolutePath(), run.path());
+        assertFalse(Files.exists(run.path()), "created only by the first write");
         run.writeJson("ids/index.json", Map.of("1", List.of("<a_1>", "<b_2>")));
         JsonNode n = run.readJson("ids/index.json");
         assertEquals("<b_2>", n.get("1").get(1).asText());
