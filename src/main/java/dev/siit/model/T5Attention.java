@@ -2,6 +2,7 @@ package dev.siit.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
@@ -64,10 +65,29 @@ public final class T5Attention extends AbstractBlock {
      * (B, H, Lq, Lk) -> (B, Lq, d).
      */
     public NDArray forward(NDArray x, NDArray memory, NDArray bias, boolean training) {
+        if (x == memory && FUSED) {
+            return selfAttention(x, bias, training);
+        }
         NDArray qh = splitHeads(project(x, q)); // (B, H, Lq, d_kv)
         NDArray kh = splitHeads(project(memory, k)); // (B, H, Lk, d_kv)
         NDArray vh = splitHeads(project(memory, v)); // (B, H, Lk, d_kv)
         return attend(qh, kh, vh, bias, training);
+    }
+
+    static final boolean FUSED = !Boolean.getBoolean("siit.t5.unfusedQkv");
+
+    /**
+     * Self-attention with one projection GEMM for q, k and v: the three (H*d_kv, d) weights are
+     * stacked (a copy of 3 small matrices per call) so x is read once and the GEMM is 3x wider.
+     * x (B, L, d) -> (B, L, d).
+     */
+    private NDArray selfAttention(NDArray x, NDArray bias, boolean training) {
+        Shape s = x.getShape();
+        NDArray w = NDArrays.concat(new NDList(q.getArray(), k.getArray(), v.getArray()), 0); // (3*H*d_kv, d)
+        NDArray qkv = Linear.linear(x, w).head() // (B, L, 3*H*d_kv)
+                .reshape(s.get(0), s.get(1), 3, heads, dKv)
+                .transpose(2, 0, 3, 1, 4); // (3, B, H, L, d_kv), a view
+        return attend(qkv.get(0), qkv.get(1), qkv.get(2), bias, training);
     }
 
     /** x (B, L, d) times a (out, in) weight -> (B, L, out). */
@@ -101,7 +121,7 @@ public final class T5Attention extends AbstractBlock {
     NDArray attend(NDArray qh, NDArray kh, NDArray vh, NDArray bias, boolean training) {
         NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)); // (B, H, Lq, Lk), no 1/sqrt(d_kv): T5
         if (bias != null) {
-            scores = scores.add(bias);
+            scores = scores.addi(bias); // in place: matmul's backward does not need its output
         }
         NDArray weights = scores.softmax(-1); // (B, H, Lq, Lk)
         if (training && dropout > 0) {

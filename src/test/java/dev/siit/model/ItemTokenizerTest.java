@@ -77,6 +77,13 @@ class ItemTokenizerTest {
     }
 
     @Test
+    void plainTextMatchesTheT5Tokenizer() {
+        // the Hugging Face T5 docs example; ids as transformers' T5TokenizerFast gives them
+        assertArrayEquals(new int[] {13959, 1566, 12, 2968, 10, 571, 625, 33, 25, 58, 1},
+                tokenizer.encode("translate English to German: How old are you?"));
+    }
+
+    @Test
     void unknownItemTokenIsAClearError() {
         InputException e = assertThrows(InputException.class, () -> tokenizer.encode("bought <z_9>"));
         assertTrue(e.getMessage().contains("<z_9>"), e.getMessage());
