@@ -21,6 +21,7 @@ import dev.siit.train.ExampleSource;
 import dev.siit.train.GenerativeRecommender;
 import dev.siit.train.ParameterFile;
 import dev.siit.train.SequentialRecommendationSource;
+import dev.siit.train.TemplatePromptEncoder;
 import dev.siit.train.TrainConfig;
 import dev.siit.train.TrainState;
 import dev.siit.train.Trainer;
@@ -223,7 +224,7 @@ public final class SelfImprovingLoop {
             }
             try (model) {
                 int[][] idIds = identifierTokenIds(ids, tokenizer);
-                IdentifierPrompts prompts = new IdentifierPrompts(templates, tokenizer, ids);
+                TemplatePromptEncoder prompts = new TemplatePromptEncoder(templates, tokenizer, ids);
                 List<Example> examples = trainingExamples();
                 ExampleSource source = new SequentialRecommendationSource(examples, prompts, idIds, tokenizer.eosId());
                 GenerativeRecommender rec = new GenerativeRecommender(model, new PrefixTrie(idIds, tokenizer.eosId()),
@@ -382,7 +383,7 @@ public final class SelfImprovingLoop {
              T5Model model = loadModel("rec-iter" + best, tokenizer.vocabSize())) {
             int[][] idIds = identifierTokenIds(ids, tokenizer);
             GenerativeRecommender rec = new GenerativeRecommender(model, new PrefixTrie(idIds, tokenizer.eosId()),
-                    new IdentifierPrompts(templates, tokenizer, ids), config.testBeam(), DECODE_BATCH, tokenizer.padId());
+                    new TemplatePromptEncoder(templates, tokenizer, ids), config.testBeam(), DECODE_BATCH, tokenizer.padId());
             result = rec.evaluate(manager, split.testExamples(), data.numItems(), KS, new SplittableRandom(stageSeed("test", 0)));
         }
         run.writeJson("test-metrics.json", result.metrics());

@@ -38,6 +38,9 @@ public final class Trainer implements AutoCloseable {
     private final int padTokenId;
     private final List<Pair<String, NDArray>> params = new ArrayList<>();
     private boolean progress = true;
+    private static final int MAX_CONSECUTIVE_SKIPS = 10;
+    private long skippedSteps;
+    private int consecutiveSkips;
 
     /** @param padTokenId pads prompts and targets (T5: 0) */
     public Trainer(Seq2SeqModel model, TrainConfig config, NDManager manager, int padTokenId) {
@@ -66,6 +69,11 @@ public final class Trainer implements AutoCloseable {
     public Trainer progress(boolean show) {
         this.progress = show;
         return this;
+    }
+
+    /** Steps whose update was skipped because of a non-finite loss or gradient. */
+    public long skippedSteps() {
+        return skippedSteps;
     }
 
     public AdamW optimizer() {
@@ -103,9 +111,28 @@ public final class Trainer implements AutoCloseable {
             }
             double norm = GlobalNormClipping.totalNorm(grads);
             if (!Double.isFinite(norm) || !Double.isFinite(loss)) {
-                throw new IllegalStateException("training diverged at optimizer step " + (optimizer.stepCount() + 1)
-                        + ": loss " + loss + ", gradient norm " + norm + " (lower learning_rate or set clip_norm)");
+                // skip the update (like a dynamic loss scaler); give up when it keeps happening
+                List<String> bad = new ArrayList<>();
+                for (TrainableParameter p : tp) {
+                    if (p.gradient().isNaN().any().getBoolean() || p.gradient().isInfinite().any().getBoolean()) {
+                        bad.add(p.name());
+                    }
+                }
+                for (NDArray g : grads) {
+                    g.set(new ai.djl.ndarray.index.NDIndex("..."), 0f); // not subi: NaN - NaN is NaN
+                }
+                skippedSteps++;
+                consecutiveSkips++;
+                LOG.warn("non-finite loss {} or gradient norm {} at optimizer step {}: update skipped ({} so far); "
+                        + "non-finite gradients in {} parameters, first {}", loss, norm, optimizer.stepCount() + 1,
+                        skippedSteps, bad.size(), bad.isEmpty() ? "-" : bad.get(0));
+                if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+                    throw new IllegalStateException("training diverged: " + consecutiveSkips + " optimizer steps in a row "
+                            + "had non-finite gradients (last loss " + loss + "); lower learning_rate or set clip_norm");
+                }
+                return new StepStats(loss, norm);
             }
+            consecutiveSkips = 0;
             optimizer.step(tp, lr, GlobalNormClipping.scale(norm, config.clipNorm()));
             for (NDArray g : grads) {
                 g.subi(g); // backward accumulates into .grad: zero it for the next step
@@ -161,8 +188,10 @@ public final class Trainer implements AutoCloseable {
                     lr = schedule.at(globalStep);
                     StepStats s = step(batch, lr);
                     globalStep++;
-                    lossSum += s.loss();
-                    lossCount++;
+                    if (Double.isFinite(s.loss())) {
+                        lossSum += s.loss();
+                        lossCount++;
+                    }
                     if (bar != null) {
                         bar.stepBy(end - start);
                         bar.setExtraMessage(String.format(" loss %.4f", lossSum / lossCount));

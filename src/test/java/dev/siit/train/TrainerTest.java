@@ -140,6 +140,29 @@ class TrainerTest {
         }
     }
 
+    @Test
+    void nonFiniteGradientsSkipTheUpdateAndRepeatedOnesStopTraining() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            FakeSeq2SeqModel model = new FakeSeq2SeqModel(m, V, 16, 3);
+            SequentialRecommendationSource source = new SequentialRecommendationSource(examples(), PROMPTS, IDS, 1);
+            List<Seq2SeqExample> ex = source.examples(1, new SplittableRandom(1));
+            try (Trainer t = new Trainer(model, config(1), m, 0)) {
+                t.step(ex, 0.01);
+                float[] emb = model.param("emb").toFloatArray();
+                model.param("bias").set(new ai.djl.ndarray.index.NDIndex("3"), Float.NaN); // poisons every logit row
+                Trainer.StepStats s = t.step(ex, 0.01);
+                assertTrue(Double.isNaN(s.loss()));
+                assertEquals(1, t.skippedSteps());
+                assertEquals(1, t.optimizer().stepCount());
+                assertArrayEquals(emb, model.param("emb").toFloatArray(), 0f); // no update happened
+                for (int i = 0; i < 8; i++) {
+                    t.step(ex, 0.01);
+                }
+                assertThrows(IllegalStateException.class, () -> t.step(ex, 0.01)); // the 10th in a row
+            }
+        }
+    }
+
     static int count(NDManager m) {
         int n = m.getManagedArrays().size();
         // sub-managers (the optimizer's) are not in the list: they are counted by their own arrays
