@@ -138,4 +138,34 @@ class SelfImprovingLoopTest {
                 Files.readAllBytes(baseRun.resolve("stages/rec-iter0/final.bin"))));
         assertEquals(out.validation().get(0), base.validation().get(0));
     }
+
+    @Test
+    void reducedTrainingKeepsEachUsersLastPositions(@TempDir Path dir) {
+        InteractionDataset data = tinyData();
+        SiitConfig c = tinyConfig().with(Map.of("max_examples_per_user", 2), "test");
+        SelfImprovingLoop loop = new SelfImprovingLoop(c, RunDirectory.open(dir, "r"), data,
+                PromptTemplates.load("product"), TOKENIZER, null);
+        List<dev.siit.data.Example> ex = loop.trainingExamples();
+        assertEquals(16 * 2, ex.size());
+        // user 0: sequence of 6 items, training part 0..3 -> examples for positions 1..3; the last two
+        // predict positions 2 and 3
+        int[] s0 = data.sequences()[0];
+        assertEquals(s0[2], ex.get(0).target());
+        assertEquals(s0[3], ex.get(1).target());
+        assertEquals(0, ex.get(0).user());
+    }
+
+    @Test
+    void armsThatDifferOnlyAfterTheWarmUpShareIt(@TempDir Path dir) {
+        InteractionDataset data = tinyData();
+        RunDirectory run = RunDirectory.open(dir, "k");
+        java.util.function.Function<SiitConfig, String> key = c -> new SelfImprovingLoop(c, run, data,
+                PromptTemplates.load("product"), TOKENIZER, null).warmupKey(t0());
+        String siit = key.apply(tinyConfig());
+        assertEquals(siit, key.apply(tinyConfig().with(Map.of("refine", false, "iterations", 5), "t")));
+        assertEquals(siit, key.apply(tinyConfig().with(Map.of("regeneration_decoding", "greedy",
+                "collision_avoidance", false, "assignment", "optimal", "align_epochs", 7), "t")));
+        assertTrue(!siit.equals(key.apply(tinyConfig().with(Map.of("warmup_epochs", 3), "t"))));
+        assertTrue(!siit.equals(key.apply(tinyConfig().with(Map.of("seed", 4), "t"))));
+    }
 }
