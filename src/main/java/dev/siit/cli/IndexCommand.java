@@ -93,9 +93,6 @@ public final class IndexCommand implements Callable<Integer> {
             + "get the title \"item <id>\" instead of a refusal; the count is recorded in index-stats.json")
     boolean placeholderTitles;
 
-    @Option(names = "--quiet", description = "no progress bar")
-    boolean quiet;
-
     @Override
     public Integer call() {
         if (method == null || data == null || out == null) {
@@ -142,7 +139,7 @@ public final class IndexCommand implements Callable<Integer> {
                     c = c.withCfEmbeddings(cfEmbeddings.toString());
                 }
                 cfg = c;
-                indexer = new RqVaeIndexer(m, c, device, !quiet, textEmbeddings);
+                indexer = new RqVaeIndexer(m, c, device, !dev.siit.io.Progress.isQuiet(), textEmbeddings);
             }
             case "import" -> {
                 if (from == null) {

@@ -15,12 +15,15 @@ import picocli.CommandLine.Command;
         subcommands = {
                 DataCommand.class,
                 ScoreCommand.class,
+                IndexCommand.class,
                 TrainCommand.class,
                 EvalCommand.class,
                 RecommendCommand.class,
                 BenchCommand.class,
-                IndexCommand.class,
                 BaselineCommand.class,
+                SiitRunCommand.class,
+                ExperimentCommand.class,
+                QuickstartCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class SiitCli implements Runnable {

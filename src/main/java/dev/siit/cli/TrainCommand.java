@@ -89,8 +89,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--device", description = "Override device: cpu or gpu.")
     String device;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bars.")
-    boolean quiet;
+    // --quiet is the root command's inherited option (a second one here made picocli refuse to start)
 
     @Override
     public Integer call() {
@@ -143,7 +142,7 @@ public final class TrainCommand implements Callable<Integer> {
                     r.identifierIds, r.tokenizer.eosId());
             var validator = r.recommender(model, c.beam(), c.evalBatchSize())
                     .validator(r.split.validExamples(), r.data.numItems(), c.seed(), c.evalMaxUsers());
-            try (Trainer trainer = new Trainer(model, c, manager, r.tokenizer.padId()).progress(!quiet)) {
+            try (Trainer trainer = new Trainer(model, c, manager, r.tokenizer.padId()).progress(!dev.siit.io.Progress.isQuiet())) {
                 Trainer.Result result = trainer.fit(source, validator, checkpoints, resume);
                 TrainState st = result.state();
                 spec.commandLine().getOut().printf("done: %d epochs, best valid ndcg@10 %.4f at epoch %d%s; weights in %s%n",

@@ -1,0 +1,57 @@
+package dev.siit.selfimprove;
+
+import ai.djl.ndarray.NDManager;
+import dev.siit.io.Progress;
+import dev.siit.model.ConstrainedBeamSearch;
+import dev.siit.model.ItemTokenizer;
+import dev.siit.model.Seq2SeqModel;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Regeneration (paper, Section 3.3): beam search on every item's Item-to-Identifier prompt with
+ * the aligned model M'(i-1) under the {@link PerLevelConstraint}; the finished beams, best first,
+ * are the item's ranked candidate identifiers (beam = top-k). Greedy decoding is beam 1.
+ */
+public final class IdentifierRegenerator {
+    private final Seq2SeqModel model;
+    private final ItemTokenizer tokenizer;
+    private final ConstrainedBeamSearch search;
+    private final int batchSize;
+
+    public IdentifierRegenerator(Seq2SeqModel model, ItemTokenizer tokenizer, PerLevelConstraint constraint, int beam,
+                                 int batchSize) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.search = new ConstrainedBeamSearch(model, constraint, beam, tokenizer.padId());
+        this.batchSize = batchSize;
+    }
+
+    /** Ranked candidates per prompt (prompts in item order). */
+    public List<List<Candidate>> regenerate(NDManager manager, List<String> prompts) {
+        List<int[]> ids = tokenizer.encodeBatch(prompts);
+        List<List<Candidate>> out = new ArrayList<>(prompts.size());
+        try (Progress bar = Progress.start("regenerate identifiers", prompts.size(), "items")) {
+            for (int start = 0; start < ids.size(); start += batchSize) {
+                int end = Math.min(ids.size(), start + batchSize);
+                int[][] batch = ids.subList(start, end).toArray(new int[0][]);
+                for (List<ConstrainedBeamSearch.Hypothesis> hyps : search.search(manager, batch)) {
+                    if (hyps.isEmpty()) {
+                        throw new IllegalStateException("beam search finished no identifier for item " + out.size());
+                    }
+                    List<Candidate> list = new ArrayList<>(hyps.size());
+                    for (ConstrainedBeamSearch.Hypothesis h : hyps) {
+                        List<String> tokens = new ArrayList<>(h.tokens().length);
+                        for (int t : h.tokens()) {
+                            tokens.add(tokenizer.token(t));
+                        }
+                        list.add(new Candidate(tokens, h.score()));
+                    }
+                    out.add(list);
+                }
+                bar.stepBy(end - start);
+            }
+        }
+        return out;
+    }
+}

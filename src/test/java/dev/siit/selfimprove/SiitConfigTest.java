@@ -1,0 +1,131 @@
+package dev.siit.selfimprove;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.siit.io.InputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SiitConfigTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String yaml) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, yaml);
+        return p;
+    }
+
+    @Test
+    void missingKeysTakeThePapersValues() throws IOException {
+        SiitConfig c = SiitConfig.load(write("a.yaml", "dataset: data/ml-100k\niterations: 2\nassignment: optimal\n"));
+        assertEquals("data/ml-100k", c.dataset());
+        assertEquals(2, c.iterations());
+        assertEquals(AssignmentStrategy.OPTIMAL, c.assignmentStrategy());
+        assertEquals(20, c.warmupEpochs());
+        assertEquals(10, c.recEpochs());
+        assertEquals(20, c.regenerationBeam());
+        assertEquals(1e-3, c.learningRate());
+        assertEquals(256, c.batchSize());
+        assertTrue(c.collisionAvoidance());
+        assertEquals("beam", c.regenerationDecoding());
+    }
+
+    @Test
+    void yamlRoundTrip() {
+        SiitConfig c = SiitConfig.defaults().with(Map.of("seed", 7, "regeneration_decoding", "greedy"), "test");
+        assertEquals(7, c.seed());
+        assertEquals(1, c.effectiveRegenerationBeam());
+        SiitConfig back = SiitConfig.fromTree(readYaml(c.toYaml()), SiitConfig.defaults(), "round trip");
+        assertEquals(c, back);
+        assertFalse(c.toYaml().contains("assignment_strategy"));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readYaml(String s) {
+        try {
+            return SiitConfig.YAML.readTree(s);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void badInputNamesTheFileAndField() throws IOException {
+        Path unknown = write("u.yaml", "dataset: x\nwarmup_epoch: 3\n");
+        InputException e = assertThrows(InputException.class, () -> SiitConfig.load(unknown));
+        assertTrue(e.getMessage().contains("u.yaml") && e.getMessage().contains("warmup_epoch"), e.getMessage());
+
+        Path range = write("r.yaml", "rec_epochs: 0\n");
+        e = assertThrows(InputException.class, () -> SiitConfig.load(range));
+        assertTrue(e.getMessage().contains("r.yaml") && e.getMessage().contains("'rec_epochs' must be >= 1"), e.getMessage());
+
+        Path type = write("t.yaml", "batch_size: many\n");
+        e = assertThrows(InputException.class, () -> SiitConfig.load(type));
+        assertTrue(e.getMessage().contains("t.yaml") && e.getMessage().contains("batch_size"), e.getMessage());
+
+        Path strategy = write("s.yaml", "assignment: best\n");
+        e = assertThrows(InputException.class, () -> SiitConfig.load(strategy));
+        assertTrue(e.getMessage().contains("assignment"), e.getMessage());
+
+        Path file = write("f.yaml", "initializer: file\n");
+        e = assertThrows(InputException.class, () -> SiitConfig.load(file));
+        assertTrue(e.getMessage().contains("index_file"), e.getMessage());
+
+        assertThrows(InputException.class, () -> SiitConfig.load(dir.resolve("missing.yaml")));
+    }
+
+    @Test
+    void experimentGridCoversInitializersMethodsAndSeeds() throws IOException {
+        Path p = write("e.yaml", """
+                version: 1
+                name: grid
+                siit: {dataset: d, iterations: 2, align_epochs: 3}
+                initializers: [cid, tiger]
+                seeds: [1, 2, 3]
+                variants:
+                  - {name: greedy, set: {regeneration_decoding: greedy}}
+                  - {name: no-ca, set: {collision_avoidance: false}}
+                align_epochs_sweep: [1, 3, 6]
+                """);
+        ExperimentConfig e = ExperimentConfig.load(p);
+        List<ExperimentConfig.Run> runs = e.runs();
+        // per (initializer, seed): base, siit, greedy, no-ca, align1, align6 (3 = the siit run)
+        assertEquals(2 * 3 * 6, runs.size());
+        assertEquals(runs.size(), runs.stream().map(ExperimentConfig.Run::id).distinct().count());
+        ExperimentConfig.Run first = runs.get(0);
+        assertEquals("cid-base-seed1", first.id());
+        assertFalse(first.config().refine());
+        assertEquals(1, first.config().seed());
+        ExperimentConfig.Run greedy = runs.stream().filter(r -> r.id().equals("tiger-greedy-seed2")).findFirst().orElseThrow();
+        assertEquals("greedy", greedy.config().regenerationDecoding());
+        assertEquals("tiger", greedy.config().initializer());
+        assertTrue(greedy.config().refine());
+        ExperimentConfig.Run sweep = runs.stream().filter(r -> r.id().equals("cid-siit-align6-seed3")).findFirst().orElseThrow();
+        assertEquals(6, sweep.config().alignEpochs());
+        assertEquals(2, sweep.config().iterations());
+    }
+
+    @Test
+    void experimentRejectsBadVariantsAtLoad() throws IOException {
+        Path p = write("bad.yaml", """
+                name: g
+                initializers: [cid]
+                seeds: [1]
+                variants: [{name: x, set: {regeneration_decoding: sampled}}]
+                """);
+        InputException e = assertThrows(InputException.class, () -> ExperimentConfig.load(p));
+        assertTrue(e.getMessage().contains("variant x") && e.getMessage().contains("regeneration_decoding"), e.getMessage());
+        Path q = write("bad2.yaml", "name: g\ninitializers: [cid]\nseeds: [1, 1]\n");
+        e = assertThrows(InputException.class, () -> ExperimentConfig.load(q));
+        assertTrue(e.getMessage().contains("seeds"), e.getMessage());
+    }
+}
