@@ -14,6 +14,8 @@ import picocli.CommandLine.Command;
         description = "Generative recommendation with self-improving item tokenization (SIIT).",
         subcommands = {
                 DataCommand.class,
+                ServeCommand.class,
+                LoadtestCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class SiitCli implements Runnable {
