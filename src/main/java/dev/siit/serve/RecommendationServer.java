@@ -48,6 +48,7 @@ public final class RecommendationServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecommendationServer.class);
 
     public static final int MAX_BODY_BYTES = 64 * 1024;
+    private static final long MAX_DISCARD_BYTES = 1 << 20;
     public static final int DEFAULT_ITEMS_LIMIT = 20;
     public static final int MAX_ITEMS_LIMIT = 100;
     public static final int MAX_QUERY_CHARS = 200;
@@ -274,15 +275,31 @@ public final class RecommendationServer implements AutoCloseable {
                 throw new ApiException(400, "Content-Length", "Content-Length is not a number: " + length);
             }
             if (n > MAX_BODY_BYTES) {
+                discard(ex.getRequestBody());
                 throw new ApiException(413, "body", "the body has " + n + " bytes; at most " + MAX_BODY_BYTES + " are accepted");
             }
         }
         InputStream in = ex.getRequestBody();
         byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
         if (body.length > MAX_BODY_BYTES) {
+            discard(in);
             throw new ApiException(413, "body", "the body is over " + MAX_BODY_BYTES + " bytes");
         }
         return body;
+    }
+
+    /**
+     * Reads and drops up to {@link #MAX_DISCARD_BYTES} of a refused body. Closing a socket with
+     * unread input makes TCP send a reset, which can destroy our 413 before the client reads
+     * it; past this bound we accept that risk rather than read without limit.
+     */
+    private static void discard(InputStream in) throws IOException {
+        long left = MAX_DISCARD_BYTES;
+        byte[] buf = new byte[8192];
+        int n;
+        while (left > 0 && (n = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+            left -= n;
+        }
     }
 
     private Map<String, Object> items(String rawQuery) {
