@@ -155,9 +155,9 @@ public final class LoadtestCommand implements Runnable {
             while (!isInterrupted()) {
                 JsonNode m = fetchInfo(url).path("memory");
                 synchronized (out) {
-                    out.printf(Locale.ROOT, "memory t=%6.1fs rss=%7.1f MiB peakRss=%7.1f MiB heapUsed=%7.1f MiB heapCommitted=%7.1f MiB%n",
+                    out.printf(Locale.ROOT, "memory t=%6.1fs rss=%7.1f MiB peakRss=%7.1f MiB heapUsed=%7.1f MiB heapLiveAfterGc=%7.1f MiB heapCommitted=%7.1f MiB%n",
                             (System.nanoTime() - t0) / 1e9, mib(m, "rssBytes"), mib(m, "peakRssBytes"),
-                            mib(m, "heapUsedBytes"), mib(m, "heapCommittedBytes"));
+                            mib(m, "heapUsedBytes"), mib(m, "heapLiveAfterGcBytes"), mib(m, "heapCommittedBytes"));
                     out.flush();
                 }
                 try {

@@ -110,7 +110,7 @@ public final class RecommendationServer implements AutoCloseable {
         }
         this.catalog = catalog;
         this.recommender = recommender;
-        this.dataset = Map.copyOf(dataset);
+        this.dataset = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(dataset));
         this.settings = settings;
         try (InputStream in = RecommendationServer.class.getResourceAsStream("index.html")) {
             if (in == null) {

@@ -273,6 +273,8 @@ class RecommendationServerTest {
         assertEquals(2, info.get("maxHistory").asInt());
         assertEquals(4, info.get("items").asInt());
         assertTrue(info.get("memory").get("heapUsedBytes").asLong() > 0);
+        // without TCP_NODELAY every keep-alive answer stalls ~40 ms on the client's delayed ACK
+        assertEquals("true", System.getProperty("sun.net.httpserver.nodelay"));
         HttpResponse<String> page = get("/");
         assertEquals(200, page.statusCode());
         assertTrue(page.headers().firstValue("Content-Type").orElse("").startsWith("text/html"));
