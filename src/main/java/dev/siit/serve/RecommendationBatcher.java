@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +21,11 @@ import org.slf4j.LoggerFactory;
  * throughput grows with load.
  *
  * <p>One worker thread takes the oldest request, adds everything already queued (up to
- * {@code maxBatch}), and, while the batch is not full, waits for more until {@code maxWait} has
- * passed since the oldest request arrived. Under load the oldest request has usually waited that
- * long already, so batching adds no delay there; a lone request waits at most {@code maxWait}.
+ * {@code maxBatch}), and, while the batch is not full and more callers are on their way, waits
+ * for them until {@code maxWait} has passed since the oldest request arrived. "On their way" is
+ * told by {@code callersInFlight} (the server counts requests between arrival and answer): a
+ * lone client is answered at once instead of paying {@code maxWait} on every request. Under load
+ * the oldest request has usually waited {@code maxWait} already, so batching adds no delay there.
  * The queue is bounded: when it is full {@link #submit} refuses (the server answers 503) instead
  * of letting latency and memory grow without limit.
  */
@@ -50,6 +53,7 @@ public final class RecommendationBatcher implements AutoCloseable {
 
     private final Recommender recommender;
     private final Settings settings;
+    private final IntSupplier callersInFlight;
     private final BlockingQueue<Pending> queue;
     private final Thread worker;
     private volatile boolean accepting = true;
@@ -60,9 +64,20 @@ public final class RecommendationBatcher implements AutoCloseable {
     private final AtomicLong failedBatches = new AtomicLong();
     private volatile int largestBatch;
 
+    /** A batcher that always waits up to {@code maxWait} for companions. */
     public RecommendationBatcher(Recommender recommender, Settings settings) {
+        this(recommender, settings, () -> Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param callersInFlight how many requests are between arrival and answer (including those
+     *                        queued or being batched); the worker waits for companions only
+     *                        while this exceeds the batch it holds
+     */
+    public RecommendationBatcher(Recommender recommender, Settings settings, IntSupplier callersInFlight) {
         this.recommender = recommender;
         this.settings = settings;
+        this.callersInFlight = callersInFlight;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
         this.worker = new Thread(this::loop, "siit-batcher");
         worker.setDaemon(true);
@@ -120,7 +135,7 @@ public final class RecommendationBatcher implements AutoCloseable {
                 batch.add(first);
                 queue.drainTo(batch, settings.maxBatch() - 1);
                 long deadline = first.arrivedNanos() + settings.maxWait().toNanos();
-                while (batch.size() < settings.maxBatch()) {
+                while (batch.size() < settings.maxBatch() && callersInFlight.getAsInt() > batch.size()) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         break;

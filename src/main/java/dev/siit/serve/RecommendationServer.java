@@ -101,6 +101,7 @@ public final class RecommendationServer implements AutoCloseable {
     private final long startedMillis = System.currentTimeMillis();
     private volatile boolean closed;
     private final AtomicInteger inFlight = new AtomicInteger();
+    private final AtomicInteger recommendsInFlight = new AtomicInteger(); // POST /recommend being answered
 
     private RecommendationServer(ItemCatalog catalog, Recommender recommender, Map<String, Object> dataset,
                                  Settings settings) throws IOException {
@@ -118,7 +119,7 @@ public final class RecommendationServer implements AutoCloseable {
             }
             this.page = in.readAllBytes();
         }
-        this.batcher = new RecommendationBatcher(recommender, settings.batching());
+        this.batcher = new RecommendationBatcher(recommender, settings.batching(), recommendsInFlight::get);
         AtomicInteger n = new AtomicInteger();
         this.handlers = Executors.newFixedThreadPool(settings.handlerThreads(), r -> {
             Thread t = new Thread(r, "siit-http-" + n.incrementAndGet());
@@ -192,7 +193,12 @@ public final class RecommendationServer implements AutoCloseable {
                     if (closed) {
                         throw new ApiException(503, null, "the server is shutting down");
                     }
-                    sendJson(ex, 200, recommend(ex));
+                    recommendsInFlight.incrementAndGet();
+                    try {
+                        sendJson(ex, 200, recommend(ex));
+                    } finally {
+                        recommendsInFlight.decrementAndGet();
+                    }
                 }
                 default -> throw new ApiException(404, "path", "no such endpoint: " + method + " " + path
                         + " (try GET /, /items?query=, /health, /info or POST /recommend)");

@@ -79,6 +79,18 @@ class RecommendationBatcherTest {
     }
 
     @Test
+    void aLoneCallerIsNotMadeToWait() throws Exception {
+        GatedRecommender rec = new GatedRecommender(10);
+        // one caller in flight: the worker must not wait the 5 s for a companion
+        try (RecommendationBatcher b = new RecommendationBatcher(rec, new RecommendationBatcher.Settings(8, Duration.ofSeconds(5), 16),
+                () -> 1)) {
+            long t0 = System.nanoTime();
+            assertEquals(List.of(0), items(b.submit(new int[] {1}, 1)));
+            assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(3), "waited " + (System.nanoTime() - t0) / 1e6 + " ms");
+        }
+    }
+
+    @Test
     void aFullQueueRefusesInsteadOfGrowing() throws Exception {
         GatedRecommender rec = new GatedRecommender(10);
         rec.close();
