@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "Generative recommendation with self-improving item tokenization (SIIT).",
         subcommands = {
                 DataCommand.class,
+                ScoreCommand.class,
                 ServeCommand.class,
                 LoadtestCommand.class,
                 CommandLine.HelpCommand.class,

@@ -1,0 +1,13 @@
+package dev.siit.train;
+
+/**
+ * Renders and tokenizes a recommendation prompt: template {@code template} filled with the
+ * identifiers of {@code history} (dense item ids, oldest first). Implemented over the T5 item
+ * tokenizer and the paper's 15 templates.
+ */
+public interface PromptEncoder {
+    int numTemplates();
+
+    /** Token ids of the prompt, EOS included when the model expects it. */
+    int[] encode(int template, int[] history);
+}

@@ -1,0 +1,35 @@
+package dev.siit.train;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** Resident set size of this process from /proc/self/status (Linux), in MiB; -1 elsewhere. */
+public final class ResidentMemory {
+    private ResidentMemory() {
+    }
+
+    /** Current resident set (VmRSS). */
+    public static double currentMiB() {
+        return read("VmRSS:");
+    }
+
+    /** Peak resident set since the process started (VmHWM). */
+    public static double peakMiB() {
+        return read("VmHWM:");
+    }
+
+    private static double read(String key) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith(key)) {
+                    String[] f = line.substring(key.length()).trim().split("\\s+");
+                    return Long.parseLong(f[0]) / 1024.0; // kB
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+        return -1;
+    }
+}
