@@ -15,6 +15,10 @@ import picocli.CommandLine.Command;
         subcommands = {
                 DataCommand.class,
                 ScoreCommand.class,
+                TrainCommand.class,
+                EvalCommand.class,
+                RecommendCommand.class,
+                BenchCommand.class,
                 ServeCommand.class,
                 LoadtestCommand.class,
                 CommandLine.HelpCommand.class,

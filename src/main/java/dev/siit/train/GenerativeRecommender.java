@@ -42,10 +42,11 @@ public final class GenerativeRecommender {
         List<List<ScoredItem>> out = new ArrayList<>(histories.size());
         for (int start = 0; start < histories.size(); start += batchSize) {
             int end = Math.min(histories.size(), start + batchSize);
-            int[][] batch = new int[end - start][];
-            for (int i = start; i < end; i++) {
-                batch[i - start] = prompts.encode(rng.nextInt(prompts.numTemplates()), histories.get(i));
+            int[] templates = new int[end - start];
+            for (int i = 0; i < templates.length; i++) {
+                templates[i] = rng.nextInt(prompts.numTemplates());
             }
+            int[][] batch = prompts.encodeBatch(templates, histories.subList(start, end)).toArray(new int[0][]);
             out.addAll(search.recommend(manager, batch, trie, k, rng));
         }
         return out;

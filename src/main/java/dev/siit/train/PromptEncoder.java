@@ -10,4 +10,13 @@ public interface PromptEncoder {
 
     /** Token ids of the prompt, EOS included when the model expects it. */
     int[] encode(int template, int[] history);
+
+    /** Prompts of many users at once (implementations batch the tokenizer call). */
+    default java.util.List<int[]> encodeBatch(int[] templateOf, java.util.List<int[]> histories) {
+        java.util.List<int[]> out = new java.util.ArrayList<>(histories.size());
+        for (int i = 0; i < histories.size(); i++) {
+            out.add(encode(templateOf[i], histories.get(i)));
+        }
+        return out;
+    }
 }

@@ -37,10 +37,21 @@ public final class SequentialRecommendationSource implements ExampleSource {
 
     @Override
     public List<Seq2SeqExample> examples(int epoch, SplittableRandom rng) {
+        int[] template = new int[examples.size()];
+        List<int[]> histories = new ArrayList<>(examples.size());
+        for (int i = 0; i < template.length; i++) {
+            template[i] = rng.nextInt(prompts.numTemplates());
+            histories.add(examples.get(i).history());
+        }
         List<Seq2SeqExample> out = new ArrayList<>(examples.size());
-        for (Example e : examples) {
-            int template = rng.nextInt(prompts.numTemplates());
-            out.add(new Seq2SeqExample(prompts.encode(template, e.history()), target(identifierIds[e.target()], eos)));
+        int chunk = 8192; // one tokenizer call per chunk
+        for (int start = 0; start < template.length; start += chunk) {
+            int end = Math.min(template.length, start + chunk);
+            List<int[]> ids = prompts.encodeBatch(java.util.Arrays.copyOfRange(template, start, end),
+                    histories.subList(start, end));
+            for (int i = start; i < end; i++) {
+                out.add(new Seq2SeqExample(ids.get(i - start), target(identifierIds[examples.get(i).target()], eos)));
+            }
         }
         return out;
     }

@@ -103,8 +103,15 @@ public final class Trainer implements AutoCloseable {
             }
             double norm = GlobalNormClipping.totalNorm(grads);
             if (!Double.isFinite(norm) || !Double.isFinite(loss)) {
+                List<String> bad = new ArrayList<>();
+                for (TrainableParameter p : tp) {
+                    if (p.gradient().isNaN().any().getBoolean() || p.gradient().isInfinite().any().getBoolean()) {
+                        bad.add(p.name());
+                    }
+                }
                 throw new IllegalStateException("training diverged at optimizer step " + (optimizer.stepCount() + 1)
-                        + ": loss " + loss + ", gradient norm " + norm + " (lower learning_rate or set clip_norm)");
+                        + ": loss " + loss + ", gradient norm " + norm + ", non-finite gradients in " + bad
+                        + " (lower learning_rate or set clip_norm)");
             }
             optimizer.step(tp, lr, GlobalNormClipping.scale(norm, config.clipNorm()));
             for (NDArray g : grads) {

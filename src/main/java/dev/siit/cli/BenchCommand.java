@@ -1,0 +1,197 @@
+package dev.siit.cli;
+
+import ai.djl.ndarray.NDManager;
+import dev.siit.io.InputException;
+import dev.siit.model.ConstrainedBeamSearch;
+import dev.siit.model.PrefixTrie;
+import dev.siit.model.T5Config;
+import dev.siit.model.T5Model;
+import dev.siit.train.ResidentMemory;
+import dev.siit.train.Seq2SeqExample;
+import dev.siit.train.TrainConfig;
+import dev.siit.train.Trainer;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code siit bench}: training samples/s (AdamW steps on random batches of the given shapes),
+ * constrained beam-search users/s (a trie of random identifiers) and peak resident memory, for
+ * any T5 shape. Defaults are the LETTER-TIGER configuration, batch 256, encoder length 50,
+ * decoder length 5, beam 20 over 1,682 four-token identifiers, 64 users per batch.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure training samples/s, beam-search users/s and peak memory.")
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--mode", defaultValue = "all", description = "train, decode or all (default: ${DEFAULT-VALUE}).")
+    String mode;
+
+    @Option(names = "--batch-size", defaultValue = "256", description = "Training batch (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--enc-len", defaultValue = "50", description = "Encoder (prompt) length (default: ${DEFAULT-VALUE}).")
+    int encLen;
+
+    @Option(names = "--dec-len", defaultValue = "5", description = "Decoder length incl. EOS (default: ${DEFAULT-VALUE}).")
+    int decLen;
+
+    @Option(names = "--d-model", defaultValue = "128")
+    int dModel;
+
+    @Option(names = "--layers", defaultValue = "4", description = "Encoder layers (default: ${DEFAULT-VALUE}).")
+    int layers;
+
+    @Option(names = "--decoder-layers", description = "Decoder layers (default: = --layers).")
+    Integer decoderLayers;
+
+    @Option(names = "--heads", defaultValue = "6")
+    int heads;
+
+    @Option(names = "--d-kv", defaultValue = "64")
+    int dKv;
+
+    @Option(names = "--d-ff", defaultValue = "1024")
+    int dFf;
+
+    @Option(names = "--ff", defaultValue = "relu", description = "relu or gated-gelu.")
+    String ff;
+
+    @Option(names = "--vocab", defaultValue = "33124", description = "Vocabulary: T5's 32,100 + 4 x 256 item tokens by default.")
+    int vocab;
+
+    @Option(names = "--dropout", defaultValue = "0.1")
+    double dropout;
+
+    @Option(names = "--steps", defaultValue = "5", description = "Timed training steps (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--warmup", defaultValue = "2", description = "Untimed warm-up steps/batches (default: ${DEFAULT-VALUE}).")
+    int warmup;
+
+    @Option(names = "--beam", defaultValue = "20")
+    int beam;
+
+    @Option(names = "--decode-batch", defaultValue = "64", description = "Users per beam-search batch (default: ${DEFAULT-VALUE}).")
+    int decodeBatch;
+
+    @Option(names = "--decode-batches", defaultValue = "3", description = "Timed beam-search batches (default: ${DEFAULT-VALUE}).")
+    int decodeBatches;
+
+    @Option(names = "--trie-items", defaultValue = "1682", description = "Identifiers in the trie (default: ${DEFAULT-VALUE}).")
+    int trieItems;
+
+    @Option(names = "--id-length", defaultValue = "4", description = "Tokens per identifier (default: ${DEFAULT-VALUE}).")
+    int idLength;
+
+    @Option(names = "--codes", defaultValue = "256", description = "Codes per identifier level (default: ${DEFAULT-VALUE}).")
+    int codes;
+
+    @Option(names = "--seed", defaultValue = "42")
+    long seed;
+
+    @Override
+    public Integer call() {
+        if (!Set.of("train", "decode", "all").contains(mode)) {
+            throw new InputException("--mode must be train, decode or all, got " + mode);
+        }
+        if (vocab < 2 + idLength * codes) {
+            throw new InputException("--vocab " + vocab + " is too small for " + idLength + " x " + codes + " item tokens");
+        }
+        T5Config cfg = new T5Config(vocab, dModel, dKv, dFf, layers, decoderLayers == null ? layers : decoderLayers, heads,
+                32, 128, dropout, 1e-6, ff, true, 1.0, 0, 1, 0);
+        var out = spec.commandLine().getOut();
+        out.printf("model: %s%nthreads: %s, LD_PRELOAD=%s%n", cfg,
+                System.getProperty("ai.djl.pytorch.num_threads", "engine default"), System.getenv("LD_PRELOAD"));
+        SplittableRandom rng = new SplittableRandom(seed);
+        try (T5Model model = T5Model.create(cfg, seed); NDManager manager = NDManager.newBaseManager(model.device())) {
+            out.printf("parameters: %,d%n", model.parameterCount());
+            if (!mode.equals("decode")) {
+                benchTrain(model, manager, rng, out);
+            }
+            if (!mode.equals("train")) {
+                benchDecode(model, manager, rng, out);
+            }
+        }
+        out.printf("peak RSS: %.0f MiB%n", ResidentMemory.peakMiB());
+        return 0;
+    }
+
+    private void benchTrain(T5Model model, NDManager manager, SplittableRandom rng, java.io.PrintWriter out) {
+        TrainConfig c = TrainConfig.defaults().with(Map.of("batch_size", batchSize, "warmup_steps", 0));
+        List<Seq2SeqExample> batch = new ArrayList<>(batchSize);
+        for (int i = 0; i < batchSize; i++) {
+            int[] in = randomTokens(rng, encLen, 2, 32100);
+            in[encLen - 1] = 1;
+            int[] target = randomTokens(rng, decLen, vocab - idLength * codes, vocab);
+            target[decLen - 1] = 1;
+            batch.add(new Seq2SeqExample(in, target));
+        }
+        try (Trainer t = new Trainer(model, c, manager, 0).progress(false)) {
+            for (int i = 0; i < warmup; i++) {
+                t.step(batch, 1e-4);
+            }
+            long t0 = System.nanoTime();
+            for (int i = 0; i < steps; i++) {
+                t.step(batch, 1e-4);
+            }
+            double s = (System.nanoTime() - t0) / 1e9;
+            out.printf("train: batch %d, enc %d, dec %d: %.1f samples/s (%.3f s/step over %d steps), RSS %.0f MiB%n",
+                    batchSize, encLen, decLen, batchSize * steps / s, s / steps, steps, ResidentMemory.currentMiB());
+        }
+    }
+
+    private void benchDecode(T5Model model, NDManager manager, SplittableRandom rng, java.io.PrintWriter out) {
+        int base = vocab - idLength * codes;
+        Set<List<Integer>> seen = new HashSet<>();
+        int[][] ids = new int[trieItems][];
+        for (int i = 0; i < trieItems; ) {
+            int[] id = new int[idLength];
+            for (int l = 0; l < idLength; l++) {
+                id[l] = base + l * codes + rng.nextInt(codes);
+            }
+            if (seen.add(java.util.Arrays.stream(id).boxed().toList())) {
+                ids[i++] = id;
+            }
+        }
+        PrefixTrie trie = new PrefixTrie(ids, model.eosTokenId());
+        ConstrainedBeamSearch search = new ConstrainedBeamSearch(model, trie, beam, 0);
+        int[][] prompts = new int[decodeBatch][];
+        for (int i = 0; i < decodeBatch; i++) {
+            prompts[i] = randomTokens(rng, encLen, 2, 32100);
+            prompts[i][encLen - 1] = 1;
+        }
+        for (int i = 0; i < warmup; i++) {
+            search.search(manager, prompts);
+        }
+        long t0 = System.nanoTime();
+        int found = 0;
+        for (int i = 0; i < decodeBatches; i++) {
+            for (var h : search.search(manager, prompts)) {
+                found += h.size();
+            }
+        }
+        double s = (System.nanoTime() - t0) / 1e9;
+        out.printf("decode: beam %d, %d users/batch, enc %d, trie of %d %d-token identifiers: %.1f users/s "
+                        + "(%.3f s/batch, %.1f hypotheses/user), RSS %.0f MiB%n", beam, decodeBatch, encLen, trieItems,
+                idLength, decodeBatch * decodeBatches / s, s / decodeBatches,
+                found / (double) (decodeBatch * decodeBatches), ResidentMemory.currentMiB());
+    }
+
+    private static int[] randomTokens(SplittableRandom rng, int n, int lo, int hi) {
+        int[] t = new int[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = lo + rng.nextInt(hi - lo);
+        }
+        return t;
+    }
+}
