@@ -26,7 +26,7 @@ public final class ServeCommand implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
 
     static final class Source {
-        @Option(names = "--run", paramLabel = "NAME", description = "A finished training run under runs/.")
+        @Option(names = "--run", paramLabel = "NAME", description = "A trained run (runs/NAME/, see siit train): serve its model.")
         String run;
 
         @Option(names = "--data", paramLabel = "SOURCE",
@@ -36,6 +36,19 @@ public final class ServeCommand implements Runnable {
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Source source;
+
+    @Option(names = "--runs-root", defaultValue = "runs", paramLabel = "DIR",
+            description = "Folder holding the run folders (default: ${DEFAULT-VALUE}).")
+    Path runsRoot;
+
+    @Option(names = "--device", description = "cpu or gpu for --run (default: the run's device).")
+    String device;
+
+    @Option(names = "--beam", description = "Beam size for --run (default: the run's beam); also the most items a request gets.")
+    Integer beam;
+
+    @Option(names = "--template", defaultValue = "0", description = "Prompt template used for every request with --run (default: ${DEFAULT-VALUE}).")
+    int template;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default: ${DEFAULT-VALUE}).")
     String host;
@@ -71,14 +84,9 @@ public final class ServeCommand implements Runnable {
             throw new InputException("--history, --max-batch, --queue and --threads must be >= 1 and --batch-wait-ms >= 0");
         }
         requireResolvable(host);
-        ServedModel model;
-        if (source.run != null) {
-            throw new InputException("serving a trained run (--run " + source.run + ") is not implemented yet: the adapter "
-                    + "from a run directory to a Recommender waits for the training branch; use --data SOURCE to serve "
-                    + "the co-occurrence baseline");
-        } else {
-            model = ServedModel.cooccurrence(source.data, kcore, history);
-        }
+        ServedModel model = source.run != null
+                ? RunRecommender.load(runsRoot, source.run, device, beam, template)
+                : ServedModel.cooccurrence(source.data, kcore, history);
         RecommendationServer.Settings settings = new RecommendationServer.Settings(host, port,
                 new RecommendationBatcher.Settings(maxBatch, Duration.ofMillis(batchWaitMillis), queue), threads,
                 Duration.ofSeconds(30));
@@ -86,6 +94,7 @@ public final class ServeCommand implements Runnable {
         try {
             server = RecommendationServer.start(model.catalog(), model.recommender(), model.dataset(), settings);
         } catch (UncheckedIOException e) {
+            closeQuietly(model);
             throw new InputException(e.getMessage(), e);
         }
         if (!isLoopback(host)) {
@@ -95,6 +104,7 @@ public final class ServeCommand implements Runnable {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             LOG.info("stopping");
             server.close();
+            closeQuietly(model);
             stopped.countDown();
         }, "siit-serve-shutdown"));
         System.out.println("siit serve: " + model.recommender().info().get("kind") + " recommender on "
@@ -106,6 +116,14 @@ public final class ServeCommand implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             server.close();
+        }
+    }
+
+    private static void closeQuietly(ServedModel model) {
+        try {
+            model.close();
+        } catch (Exception e) {
+            LOG.warn("releasing the model failed: {}", e.toString());
         }
     }
 

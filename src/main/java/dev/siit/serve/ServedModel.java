@@ -8,10 +8,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * What one server answers with: a recommender, the catalogue naming its items, and the dataset
- * provenance shown under {@code /info}.
+ * What one server answers with: a recommender, the catalogue naming its items, the dataset
+ * provenance shown under {@code /info}, and what to release at shutdown (model weights, engine
+ * memory; null when nothing).
  */
-public record ServedModel(ItemCatalog catalog, Recommender recommender, Map<String, Object> dataset) {
+public record ServedModel(ItemCatalog catalog, Recommender recommender, Map<String, Object> dataset,
+                          AutoCloseable resources) implements AutoCloseable {
+
+    public ServedModel(ItemCatalog catalog, Recommender recommender, Map<String, Object> dataset) {
+        this(catalog, recommender, dataset, null);
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (resources != null) {
+            resources.close();
+        }
+    }
 
     /**
      * The co-occurrence baseline over the training split of {@code source} (no trained run

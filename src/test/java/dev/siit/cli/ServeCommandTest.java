@@ -36,13 +36,6 @@ class ServeCommandTest {
     }
 
     @Test
-    void runWithoutAdapterSaysSo() {
-        String[] r = run("serve", "--run", "demo");
-        assertEquals("2", r[0]);
-        assertTrue(r[2].contains("not implemented yet") && r[2].contains("--data"), r[2]);
-    }
-
-    @Test
     void loadtestRefusesNonLoopbackTargets() {
         String[] r = run("loadtest", "--url", "http://10.1.2.3:8080/", "--data", "x");
         assertEquals("2", r[0]);
