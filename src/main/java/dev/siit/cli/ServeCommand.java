@@ -87,6 +87,9 @@ public final class ServeCommand implements Runnable {
         ServedModel model = source.run != null
                 ? RunRecommender.load(runsRoot, source.run, device, beam, template)
                 : ServedModel.cooccurrence(source.data, kcore, history);
+        // one request through the model before listening: the engine's first call is slow, and a user
+        // should not be the one who pays for it
+        model.recommender().recommendBatch(java.util.List.of(new int[] {0}), 1);
         RecommendationServer.Settings settings = new RecommendationServer.Settings(host, port,
                 new RecommendationBatcher.Settings(maxBatch, Duration.ofMillis(batchWaitMillis), queue), threads,
                 Duration.ofSeconds(30));
