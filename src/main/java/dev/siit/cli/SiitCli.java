@@ -24,6 +24,8 @@ import picocli.CommandLine.Command;
                 SiitRunCommand.class,
                 ExperimentCommand.class,
                 QuickstartCommand.class,
+                ServeCommand.class,
+                LoadtestCommand.class,
                 CommandLine.HelpCommand.class,
         })
 public final class SiitCli implements Runnable {
