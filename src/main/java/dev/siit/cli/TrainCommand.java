@@ -56,6 +56,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", description = "Training config, JSON or YAML.")
     Path config;
 
+    @Option(names = "--runs", defaultValue = "runs", description = "Folder holding the runs (default: ${DEFAULT-VALUE}).")
+    Path runsRoot;
+
     @Option(names = "--run", required = true, description = "Run name: results go to runs/NAME/.")
     String run;
 
@@ -94,11 +97,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path dir = RunSpec.dir(run);
+        Path dir = RunSpec.dir(runsRoot, run);
         RecommenderRun r;
         TrainConfig c;
         if (resume && Files.isRegularFile(dir.resolve(RunSpec.FILE))) {
-            RecommenderRun saved = RecommenderRun.open(run);
+            RecommenderRun saved = RecommenderRun.open(runsRoot, run);
             c = overrides(saved.config);
             r = c.equals(saved.config) ? saved : new RecommenderRun(saved.spec, dir, c);
             if (!c.equals(saved.config)) {
