@@ -89,6 +89,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup-steps", description = "Override warmup_steps.")
     Integer warmupSteps;
 
+    @Option(names = "--max-train-examples", description = "Override max_train_examples (short runs; 0 = all).")
+    Integer maxTrainExamples;
+
     @Option(names = "--device", description = "Override device: cpu or gpu.")
     String device;
 
@@ -142,7 +145,9 @@ public final class TrainCommand implements Callable<Integer> {
             prov.put("ids", r.spec.ids());
             prov.put("seed", c.seed());
             Checkpoints checkpoints = new Checkpoints(dir, new SafeTensorsWeights(prov));
-            SequentialRecommendationSource source = new SequentialRecommendationSource(r.split.trainExamples(), r.prompts,
+            var trainExamples = c.maxTrainExamples() > 0 && c.maxTrainExamples() < r.split.trainExamples().size()
+                    ? r.split.trainExamples().subList(0, c.maxTrainExamples()) : r.split.trainExamples();
+            SequentialRecommendationSource source = new SequentialRecommendationSource(trainExamples, r.prompts,
                     r.identifierIds, r.tokenizer.eosId());
             var validator = r.recommender(model, c.beam(), c.evalBatchSize())
                     .validator(r.split.validExamples(), r.data.numItems(), c.seed(), c.evalMaxUsers());
@@ -181,6 +186,7 @@ public final class TrainCommand implements Callable<Integer> {
         put(o, "patience", patience);
         put(o, "warmup_steps", warmupSteps);
         put(o, "device", device);
+        put(o, "max_train_examples", maxTrainExamples);
         return o.isEmpty() ? base : base.with(o);
     }
 
