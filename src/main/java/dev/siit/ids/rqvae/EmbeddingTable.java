@@ -1,7 +1,6 @@
 package dev.siit.ids.rqvae;
 
 import dev.siit.io.AtomicFiles;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

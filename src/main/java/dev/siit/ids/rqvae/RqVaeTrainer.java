@@ -195,8 +195,7 @@ public final class RqVaeTrainer {
 
     /**
      * In-batch InfoNCE: row i of a (B, d) should match row i of h (B, d) among all rows of h.
-     * Similarity = inner product / temperature, unnormalised as in LETTER's {@code CF_loss}
-     * (cosine similarity let the term dominate the reconstruction and collapsed the codebooks).
+     * Similarity = inner product / temperature, unnormalised as in LETTER's {@code CF_loss}.
      */
     static NDArray infoNce(NDArray a, NDArray h, double temperature) {
         NDArray logits = a.matMul(h.transpose()).div((float) temperature); // (B, B)
