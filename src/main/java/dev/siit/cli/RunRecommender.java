@@ -32,7 +32,7 @@ final class RunRecommender {
     }
 
     static ServedModel load(Path runsRoot, String name, String device, Integer beam, int template) {
-        Path dir = runsRoot.resolve(RunSpec.dir(name).getFileName());
+        Path dir = RunSpec.dir(runsRoot, name);
         RunSpec spec = RunSpec.load(dir);
         @SuppressWarnings("unchecked")
         Map<String, Object> trained = JSON.convertValue(spec.train(), Map.class);
