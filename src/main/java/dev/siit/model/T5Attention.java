@@ -2,7 +2,6 @@ package dev.siit.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -66,36 +65,10 @@ public final class T5Attention extends AbstractBlock {
      * (B, H, Lq, Lk) -> (B, Lq, d).
      */
     public NDArray forward(NDArray x, NDArray memory, NDArray bias, boolean training) {
-        if (x == memory) {
-            return selfAttention(x, bias, training);
-        }
         NDArray qh = splitHeads(project(x, q)); // (B, H, Lq, d_kv)
         NDArray kh = splitHeads(project(memory, k)); // (B, H, Lk, d_kv)
         NDArray vh = splitHeads(project(memory, v)); // (B, H, Lk, d_kv)
         return attend(qh, kh, vh, bias, training);
-    }
-
-    /**
-     * Self-attention with one projection GEMM for q, k and v (see {@link #projectQkv}).
-     * x (B, L, d) -> (B, L, d).
-     */
-    private NDArray selfAttention(NDArray x, NDArray bias, boolean training) {
-        NDList qkv = projectQkv(x);
-        return attend(qkv.get(0), qkv.get(1), qkv.get(2), bias, training);
-    }
-
-    /**
-     * q, k and v of x (B, L, d), each (B, H, L, d_kv) (views of one array). The three
-     * (H*d_kv, d) weights are stacked (a copy of three small matrices per call) so that x is read
-     * once by a GEMM three times as wide.
-     */
-    NDList projectQkv(NDArray x) {
-        Shape s = x.getShape();
-        NDArray w = NDArrays.concat(new NDList(q.getArray(), k.getArray(), v.getArray()), 0); // (3*H*d_kv, d)
-        NDArray qkv = Linear.linear(x, w).head() // (B, L, 3*H*d_kv)
-                .reshape(s.get(0), s.get(1), 3, heads, dKv)
-                .transpose(2, 0, 3, 1, 4); // (3, B, H, L, d_kv)
-        return new NDList(qkv.get(0), qkv.get(1), qkv.get(2));
     }
 
     /** x (B, L, d) times a (out, in) weight -> (B, L, out). */
