@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
@@ -65,7 +66,7 @@ public final class T5Attention extends AbstractBlock {
      * (B, H, Lq, Lk) -> (B, Lq, d).
      */
     public NDArray forward(NDArray x, NDArray memory, NDArray bias, boolean training) {
-        if (x == memory && FUSED) {
+        if (x == memory) {
             return selfAttention(x, bias, training);
         }
         NDArray qh = splitHeads(project(x, q)); // (B, H, Lq, d_kv)
@@ -74,20 +75,27 @@ public final class T5Attention extends AbstractBlock {
         return attend(qh, kh, vh, bias, training);
     }
 
-    static final boolean FUSED = !Boolean.getBoolean("siit.t5.unfusedQkv");
-
     /**
-     * Self-attention with one projection GEMM for q, k and v: the three (H*d_kv, d) weights are
-     * stacked (a copy of 3 small matrices per call) so x is read once and the GEMM is 3x wider.
+     * Self-attention with one projection GEMM for q, k and v (see {@link #projectQkv}).
      * x (B, L, d) -> (B, L, d).
      */
     private NDArray selfAttention(NDArray x, NDArray bias, boolean training) {
+        NDList qkv = projectQkv(x);
+        return attend(qkv.get(0), qkv.get(1), qkv.get(2), bias, training);
+    }
+
+    /**
+     * q, k and v of x (B, L, d), each (B, H, L, d_kv) (views of one array). The three
+     * (H*d_kv, d) weights are stacked (a copy of three small matrices per call) so that x is read
+     * once by a GEMM three times as wide.
+     */
+    NDList projectQkv(NDArray x) {
         Shape s = x.getShape();
         NDArray w = NDArrays.concat(new NDList(q.getArray(), k.getArray(), v.getArray()), 0); // (3*H*d_kv, d)
         NDArray qkv = Linear.linear(x, w).head() // (B, L, 3*H*d_kv)
                 .reshape(s.get(0), s.get(1), 3, heads, dKv)
-                .transpose(2, 0, 3, 1, 4); // (3, B, H, L, d_kv), a view
-        return attend(qkv.get(0), qkv.get(1), qkv.get(2), bias, training);
+                .transpose(2, 0, 3, 1, 4); // (3, B, H, L, d_kv)
+        return new NDList(qkv.get(0), qkv.get(1), qkv.get(2));
     }
 
     /** x (B, L, d) times a (out, in) weight -> (B, L, out). */
@@ -149,7 +157,10 @@ public final class T5Attention extends AbstractBlock {
                 buckets[i * keyLen + j] = relativePositionBucket(j - (i + queryOffset), bidirectional, numBuckets, maxDistance);
             }
         }
-        NDArray index = manager.create(buckets, new Shape(queryLen, keyLen)); // (Lq, Lk)
+        // DJL wraps Java-created arrays around Java-owned memory, which is released when the
+        // array is closed; embedding's backward keeps the indices, so the forward's scope must not
+        // free them: the int64 conversion copies them into memory owned by the PyTorch tensor.
+        NDArray index = manager.create(buckets, new Shape(queryLen, keyLen)).toType(DataType.INT64, false); // (Lq, Lk)
         NDArray table = relativeAttentionBias.getArray(); // (numBuckets, H)
         NDArray values = index.getNDArrayInternal().embedding(index, table, SparseFormat.DENSE).head(); // (Lq, Lk, H)
         return values.transpose(2, 0, 1).expandDims(0); // (1, H, Lq, Lk)

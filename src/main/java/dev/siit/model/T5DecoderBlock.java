@@ -54,8 +54,9 @@ public final class T5DecoderBlock extends AbstractBlock {
      */
     NDArray step(NDArray y, T5DecoderCache.LayerState layer, NDArray selfBias, NDArray crossBias) {
         NDArray h = selfAttentionNorm.forward(y); // (N, 1, d)
-        layer.append(selfAttention.keys(h), selfAttention.values(h)); // now (N, H, t+1, d_kv)
-        y = y.add(selfAttention.attend(selfAttention.queries(h), layer.selfKeys, layer.selfValues, selfBias, false));
+        ai.djl.ndarray.NDList qkv = selfAttention.projectQkv(h); // (N, H, 1, d_kv) each
+        layer.append(qkv.get(1), qkv.get(2)); // now (N, H, t+1, d_kv)
+        y = y.add(selfAttention.attend(qkv.get(0), layer.selfKeys, layer.selfValues, selfBias, false));
         h = crossAttentionNorm.forward(y);
         y = y.add(crossAttention.attend(crossAttention.queries(h), layer.crossKeys, layer.crossValues, crossBias, false));
         return y.add(feedForward.forward(feedForwardNorm.forward(y), false));

@@ -2,6 +2,7 @@ package dev.siit.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
@@ -67,8 +68,10 @@ public final class T5FeedForward extends AbstractBlock {
      * {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}. DJL's gelu is the exact erf form.
      */
     static NDArray geluNew(NDArray x) {
-        NDArray inner = x.pow(3).mul(0.044715f).add(x).mul(SQRT_2_OVER_PI);
-        return inner.tanh().add(1f).mul(x).mul(0.5f);
+        NDManager m = x.getManager();
+        NDArray cube = x.mul(x).mul(x);
+        NDArray inner = cube.mul(TrainableScalars.of(m, 0.044715f)).add(x).mul(TrainableScalars.of(m, SQRT_2_OVER_PI));
+        return inner.tanh().add(1f).mul(x).mul(TrainableScalars.of(m, 0.5f));
     }
 
     @Override

@@ -26,7 +26,9 @@ public final class T5LayerNorm extends AbstractBlock {
     /** x (..., d) -> (..., d). */
     public NDArray forward(NDArray x) {
         NDArray meanSquare = x.square().mean(new int[] {-1}, true); // (..., 1)
-        return x.mul(meanSquare.add(epsilon).pow(-0.5f)).mul(weight.getArray());
+        // sqrt + div rather than pow(-0.5): see TrainableScalars for why no Java scalar may enter
+        // an op whose backward needs it (adding one is safe: add's backward ignores its operands)
+        return x.div(meanSquare.add(epsilon).sqrt()).mul(weight.getArray());
     }
 
     @Override

@@ -116,41 +116,38 @@ public final class T5Model extends AbstractBlock implements Seq2SeqModel, AutoCl
      * on a missing key, an unused key or a shape mismatch; nothing is assigned in that case.
      */
     private void assignAll(Map<String, SafeTensors.Tensor> tensors, Path source) {
-        Map<String, SafeTensors.Tensor> left = new LinkedHashMap<>(tensors);
-        List<T5ParameterTable.Entry> table = T5ParameterTable.of(this);
-        for (T5ParameterTable.Entry e : table) {
-            SafeTensors.Tensor t = left.get(e.name());
+        Map<String, SafeTensors.Tensor> unused = new LinkedHashMap<>(tensors);
+        Shape embedding = new Shape(config.vocabSize(), config.dModel());
+        // tied copies of the embedding that Hugging Face exports may carry: checked, then dropped
+        List<String> tiedCopies = new java.util.ArrayList<>(T5ParameterTable.TIED_COPIES);
+        if (config.tieWordEmbeddings()) {
+            tiedCopies.add("lm_head.weight");
+        }
+        for (String alias : tiedCopies) {
+            SafeTensors.Tensor t = unused.remove(alias);
+            if (t != null) {
+                checkShape(source, alias, t.shape(), embedding);
+            }
+        }
+        Map<T5ParameterTable.Entry, SafeTensors.Tensor> chosen = new LinkedHashMap<>();
+        for (T5ParameterTable.Entry e : T5ParameterTable.of(this)) {
+            SafeTensors.Tensor t = tensors.get(e.name());
             if (t == null && e.name().equals("shared.weight")) {
-                t = left.get("encoder.embed_tokens.weight"); // some exports keep only the stack copies
+                t = tensors.get("encoder.embed_tokens.weight"); // exports that keep only the stack copies
             }
             if (t == null) {
-                throw new InputException(source + " has no tensor " + e.name() + " (config " + CONFIG_FILE
-                        + " asks for it)");
+                throw new InputException(source + " has no tensor " + e.name() + " (its " + CONFIG_FILE + " asks for it)");
             }
             checkShape(source, e.name(), t.shape(), e.shape());
+            unused.remove(e.name());
+            chosen.put(e, t);
         }
-        for (String alias : T5ParameterTable.TIED_COPIES) {
-            SafeTensors.Tensor t = left.remove(alias);
-            if (t != null) {
-                checkShape(source, alias, t.shape(), new Shape(config.vocabSize(), config.dModel()));
-            }
-        }
-        if (config.tieWordEmbeddings() && left.containsKey("lm_head.weight")) {
-            checkShape(source, "lm_head.weight", left.remove("lm_head.weight").shape(),
-                    new Shape(config.vocabSize(), config.dModel()));
-        }
-        for (T5ParameterTable.Entry e : table) {
-            SafeTensors.Tensor t = left.remove(e.name());
-            if (t == null) {
-                t = tensors.get("encoder.embed_tokens.weight");
-            }
-            assign(e.parameter(), t.data(), e.shape());
-        }
-        if (!left.isEmpty()) {
+        if (!unused.isEmpty()) {
             throw new InputException(source + " has tensors this T5 config does not use: "
-                    + String.join(", ", left.keySet().stream().limit(5).toList())
-                    + (left.size() > 5 ? " and " + (left.size() - 5) + " more" : ""));
+                    + String.join(", ", unused.keySet().stream().limit(5).toList())
+                    + (unused.size() > 5 ? " and " + (unused.size() - 5) + " more" : ""));
         }
+        chosen.forEach((e, t) -> assign(e.parameter(), t.data(), e.shape()));
     }
 
     private static void checkShape(Path source, String name, long[] actual, Shape expected) {
@@ -309,7 +306,8 @@ public final class T5Model extends AbstractBlock implements Seq2SeqModel, AutoCl
     /** hidden (.., d) -> logits (.., V). */
     private NDArray lmLogits(NDArray hidden) {
         if (lmHead == null) {
-            return Linear.linear(hidden.mul((float) Math.pow(config.dModel(), -0.5)), shared.getArray()).head();
+            NDArray scale = TrainableScalars.of(hidden.getManager(), (float) Math.pow(config.dModel(), -0.5));
+            return Linear.linear(hidden.mul(scale), shared.getArray()).head();
         }
         return Linear.linear(hidden, lmHead.getArray()).head();
     }

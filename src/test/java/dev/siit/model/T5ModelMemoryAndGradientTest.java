@@ -68,6 +68,66 @@ class T5ModelMemoryAndGradientTest {
         }
     }
 
+    /**
+     * Regression: DJL's scalar ops (x.mul(0.5f), x.pow(-0.5f)) hand autograd a tensor over Java
+     * memory that is freed before the backward pass. Between forward and backward we run the
+     * garbage collector and refill freed native memory with NaN bit patterns; every gradient
+     * must stay finite and equal to the one of an undisturbed run.
+     */
+    @Test
+    void backwardNeverReadsFreedJavaMemory() throws Exception {
+        T5Config cfg = tiny(true, true).withDropoutRate(0); // gated GELU and the tied, rescaled head
+        try (T5Model model = T5Model.create(cfg, 33); NDManager m = NDManager.newBaseManager()) {
+            float[] reference = null;
+            for (int iter = 0; iter < 6; iter++) {
+                for (ai.djl.util.Pair<String, ai.djl.nn.Parameter> p : model.getParameters()) {
+                    NDArray g = p.getValue().getArray().getGradient();
+                    g.subi(g); // zero the accumulated gradient
+                }
+                try (NDManager s = m.newSubManager()) {
+                    NDArray in = ids(s, new int[][] {{5, 6, 7, 8, 1}});
+                    NDArray mask = ids(s, new int[][] {{1, 1, 1, 1, 1}});
+                    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                        NDArray logits = model.decode(model.encode(in, mask, true), mask, ids(s, new int[][] {{0, 3, 4}}), true);
+                        NDArray loss = logits.logSoftmax(-1).get(":, :, 3").sum().neg();
+                        if (iter > 0) {
+                            poisonFreedNativeMemory();
+                        }
+                        gc.backward(loss);
+                    }
+                }
+                float[] grads = model.parametersByName().values().stream()
+                        .map(p -> p.getArray().getGradient().toFloatArray())
+                        .reduce(new float[0], T5ModelMemoryAndGradientTest::concat);
+                if (reference == null) {
+                    reference = grads;
+                } else {
+                    org.junit.jupiter.api.Assertions.assertArrayEquals(reference, grads, 1e-5f, "iteration " + iter);
+                }
+            }
+        }
+    }
+
+    private static void poisonFreedNativeMemory() throws InterruptedException {
+        System.gc();
+        Thread.sleep(20); // let the Cleaner release direct buffers
+        java.util.List<java.nio.ByteBuffer> keep = new java.util.ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocateDirect(4 * (1 + i % 64)).order(java.nio.ByteOrder.nativeOrder());
+            while (b.remaining() >= 4) {
+                b.putFloat(Float.NaN);
+            }
+            keep.add(b);
+        }
+        keep.clear();
+    }
+
+    private static float[] concat(float[] a, float[] b) {
+        float[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
     @Test
     void forwardsLeaveNoArraysBehind() {
         try (T5Model model = T5Model.create(tiny(false, true), 32); NDManager m = NDManager.newBaseManager()) {

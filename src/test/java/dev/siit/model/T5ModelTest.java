@@ -207,7 +207,8 @@ class T5ModelTest {
             for (Map.Entry<String, Parameter> e : model.parametersByName().entrySet()) {
                 NDArray g = e.getValue().getArray().getGradient();
                 assertNotNull(g, e.getKey());
-                assertTrue(g.abs().sum().getFloat() > 0, "no gradient reached " + e.getKey());
+                float total = g.abs().sum().getFloat();
+                assertTrue(total > 0, "no gradient reached " + e.getKey() + ": |grad| sum " + total);
             }
         }
     }
