@@ -141,12 +141,16 @@ public final class BenchCommand implements Callable<Integer> {
                 t.step(batch, 1e-4);
             }
             long t0 = System.nanoTime();
+            double c0 = cpuSeconds();
             for (int i = 0; i < steps; i++) {
                 t.step(batch, 1e-4);
             }
             double s = (System.nanoTime() - t0) / 1e9;
-            out.printf("train: batch %d, enc %d, dec %d: %.1f samples/s (%.3f s/step over %d steps), RSS %.0f MiB%n",
-                    batchSize, encLen, decLen, batchSize * steps / s, s / steps, steps, ResidentMemory.currentMiB());
+            double cpu = cpuSeconds() - c0;
+            out.printf("train: batch %d, enc %d, dec %d: %.1f samples/s (%.3f s/step over %d steps); "
+                            + "CPU %.1f s = %.1f samples per CPU-second; RSS %.0f MiB%n",
+                    batchSize, encLen, decLen, batchSize * steps / s, s / steps, steps, cpu, batchSize * steps / cpu,
+                    ResidentMemory.currentMiB());
         }
     }
 
@@ -174,6 +178,7 @@ public final class BenchCommand implements Callable<Integer> {
             search.search(manager, prompts);
         }
         long t0 = System.nanoTime();
+        double c0 = cpuSeconds();
         int found = 0;
         for (int i = 0; i < decodeBatches; i++) {
             for (var h : search.search(manager, prompts)) {
@@ -181,10 +186,21 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         double s = (System.nanoTime() - t0) / 1e9;
+        double cpu = cpuSeconds() - c0;
         out.printf("decode: beam %d, %d users/batch, enc %d, trie of %d %d-token identifiers: %.1f users/s "
-                        + "(%.3f s/batch, %.1f hypotheses/user), RSS %.0f MiB%n", beam, decodeBatch, encLen, trieItems,
-                idLength, decodeBatch * decodeBatches / s, s / decodeBatches,
-                found / (double) (decodeBatch * decodeBatches), ResidentMemory.currentMiB());
+                        + "(%.3f s/batch, %.1f hypotheses/user); CPU %.1f s = %.1f users per CPU-second; RSS %.0f MiB%n",
+                beam, decodeBatch, encLen, trieItems, idLength, decodeBatch * decodeBatches / s, s / decodeBatches,
+                found / (double) (decodeBatch * decodeBatches), cpu, decodeBatch * decodeBatches / cpu,
+                ResidentMemory.currentMiB());
+    }
+
+    /** CPU time of this process (all threads): with other jobs on the machine, wall-clock alone misleads. */
+    private static double cpuSeconds() {
+        var os = java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            return sun.getProcessCpuTime() / 1e9;
+        }
+        return Double.NaN;
     }
 
     private static int[] randomTokens(SplittableRandom rng, int n, int lo, int hi) {

@@ -28,6 +28,9 @@ public final class EvalCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--runs", defaultValue = "runs", description = "Folder holding the runs (default: ${DEFAULT-VALUE}).")
+    Path runsRoot;
+
     @Option(names = "--run", required = true, description = "Run name (runs/NAME/).")
     String run;
 
@@ -51,7 +54,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (!split.equals("test") && !split.equals("valid")) {
             throw new dev.siit.io.InputException("--split must be test or valid, got " + split);
         }
-        RecommenderRun r = RecommenderRun.open(run);
+        RecommenderRun r = RecommenderRun.open(runsRoot, run);
         Path weights = r.weightsDir();
         int b = beam == null ? r.config.beam() : beam;
         List<Example> users = r.split.heldOut(split);

@@ -5,6 +5,7 @@ import dev.siit.data.ItemText;
 import dev.siit.io.InputException;
 import dev.siit.model.ConstrainedBeamSearch.ScoredItem;
 import dev.siit.model.T5Model;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,6 +23,9 @@ public final class RecommendCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--runs", defaultValue = "runs", description = "Folder holding the runs (default: ${DEFAULT-VALUE}).")
+    Path runsRoot;
+
     @Option(names = "--run", required = true, description = "Run name (runs/NAME/).")
     String run;
 
@@ -36,7 +40,7 @@ public final class RecommendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RecommenderRun r = RecommenderRun.open(run);
+        RecommenderRun r = RecommenderRun.open(runsRoot, run);
         if (k < 1) {
             throw new InputException("--k must be >= 1, got " + k);
         }

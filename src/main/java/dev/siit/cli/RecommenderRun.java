@@ -60,8 +60,8 @@ final class RecommenderRun {
     }
 
     /** An existing run, with the training configuration it was trained with. */
-    static RecommenderRun open(String name) {
-        Path dir = RunSpec.dir(name);
+    static RecommenderRun open(Path root, String name) {
+        Path dir = RunSpec.dir(root, name);
         RunSpec spec = RunSpec.load(dir);
         TrainConfig config = TrainConfig.defaults().with(new com.fasterxml.jackson.databind.ObjectMapper()
                 .convertValue(spec.train(), java.util.Map.class));

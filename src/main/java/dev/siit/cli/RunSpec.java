@@ -59,11 +59,11 @@ public record RunSpec(int formatVersion, String name, String data, String format
         return s;
     }
 
-    /** The folder of run {@code name}: {@code runs/NAME} under the working directory. */
-    public static Path dir(String name) {
+    /** The folder of run {@code name} under {@code root} ({@code runs} in the working directory by default). */
+    public static Path dir(Path root, String name) {
         if (name == null || name.isBlank() || name.contains("/") || name.contains("\\") || name.startsWith(".")) {
             throw new InputException("run name must be a plain folder name, got '" + name + "'");
         }
-        return Path.of("runs", name);
+        return root.resolve(name);
     }
 }

@@ -56,6 +56,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", description = "Training config, JSON or YAML.")
     Path config;
 
+    @Option(names = "--runs", defaultValue = "runs", description = "Folder holding the runs (default: ${DEFAULT-VALUE}).")
+    Path runsRoot;
+
     @Option(names = "--run", required = true, description = "Run name: results go to runs/NAME/.")
     String run;
 
@@ -86,6 +89,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--warmup-steps", description = "Override warmup_steps.")
     Integer warmupSteps;
 
+    @Option(names = "--max-train-examples", description = "Override max_train_examples (short runs; 0 = all).")
+    Integer maxTrainExamples;
+
     @Option(names = "--device", description = "Override device: cpu or gpu.")
     String device;
 
@@ -93,11 +99,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path dir = RunSpec.dir(run);
+        Path dir = RunSpec.dir(runsRoot, run);
         RecommenderRun r;
         TrainConfig c;
         if (resume && Files.isRegularFile(dir.resolve(RunSpec.FILE))) {
-            RecommenderRun saved = RecommenderRun.open(run);
+            RecommenderRun saved = RecommenderRun.open(runsRoot, run);
             c = overrides(saved.config);
             r = c.equals(saved.config) ? saved : new RecommenderRun(saved.spec, dir, c);
             if (!c.equals(saved.config)) {
@@ -138,7 +144,9 @@ public final class TrainCommand implements Callable<Integer> {
             prov.put("ids", r.spec.ids());
             prov.put("seed", c.seed());
             Checkpoints checkpoints = new Checkpoints(dir, new SafeTensorsWeights(prov));
-            SequentialRecommendationSource source = new SequentialRecommendationSource(r.split.trainExamples(), r.prompts,
+            var trainExamples = c.maxTrainExamples() > 0 && c.maxTrainExamples() < r.split.trainExamples().size()
+                    ? r.split.trainExamples().subList(0, c.maxTrainExamples()) : r.split.trainExamples();
+            SequentialRecommendationSource source = new SequentialRecommendationSource(trainExamples, r.prompts,
                     r.identifierIds, r.tokenizer.eosId());
             var validator = r.recommender(model, c.beam(), c.evalBatchSize())
                     .validator(r.split.validExamples(), r.data.numItems(), c.seed(), c.evalMaxUsers());
@@ -177,6 +185,7 @@ public final class TrainCommand implements Callable<Integer> {
         put(o, "patience", patience);
         put(o, "warmup_steps", warmupSteps);
         put(o, "device", device);
+        put(o, "max_train_examples", maxTrainExamples);
         return o.isEmpty() ? base : base.with(o);
     }
 

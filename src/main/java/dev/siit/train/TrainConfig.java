@@ -38,12 +38,13 @@ import java.util.Set;
  * @param beam             beam size of constrained decoding (and length of ranked lists)
  * @param evalBatchSize    users decoded together
  * @param kcore            k-core filter when loading the data
+ * @param maxTrainExamples train on the first N training examples only (short runs); 0 = all
  * @param device           {@code cpu} or {@code gpu}
  */
 public record TrainConfig(double learningRate, int batchSize, int epochs, int warmupSteps, String schedule,
                           double minLrRatio, double weightDecay, double beta1, double beta2, double epsilon,
                           double clipNorm, int evalEvery, int patience, int evalMaxUsers, long seed, int maxHistory,
-                          int beam, int evalBatchSize, int kcore, String device) {
+                          int beam, int evalBatchSize, int kcore, String device, int maxTrainExamples) {
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -70,6 +71,7 @@ public record TrainConfig(double learningRate, int batchSize, int epochs, int wa
         check(evalBatchSize >= 1, "eval_batch_size must be >= 1, got " + evalBatchSize);
         check(kcore >= 0, "kcore must be >= 0, got " + kcore);
         check(Set.of("cpu", "gpu").contains(device), "device must be cpu or gpu, got " + device);
+        check(maxTrainExamples >= 0, "max_train_examples must be >= 0 (0 = all), got " + maxTrainExamples);
     }
 
     private static void check(boolean ok, String message) {
@@ -80,7 +82,7 @@ public record TrainConfig(double learningRate, int batchSize, int epochs, int wa
 
     public static TrainConfig defaults() {
         return new TrainConfig(1e-3, 256, 200, 1000, "cosine", 0.0, 0.01, 0.9, 0.999, 1e-8, 1.0, 1, 10, 0, 42,
-                10, 20, 64, 5, "cpu");
+                10, 20, 64, 5, "cpu", 0);
     }
 
     /** Reads a JSON or YAML file (by extension) over the defaults. */
