@@ -41,7 +41,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "index", mixinStandardHelpOptions = true,
         description = "Build item identifiers (SID, IID, TID, CID, TIGER, LETTER, import) from training data.",
-        subcommands = {IndexCommand.Stats.class})
+        subcommands = {IndexCommand.Stats.class, IndexCommand.CidScaling.class, IndexCommand.SpectralEmbeddings.class})
 public final class IndexCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(IndexCommand.class);
 
@@ -82,9 +82,18 @@ public final class IndexCommand implements Callable<Integer> {
             + ".items.json, or JSON); overrides the config's cfEmbeddings")
     Path cfEmbeddings;
 
+    @Option(names = "--text-embeddings", description = "tiger/letter: cache of the MiniLM item text embeddings "
+            + "(.npy + .items.json): read when it exists, written otherwise")
+    Path textEmbeddings;
+
     @Option(names = "--device", defaultValue = "cpu", description = "tiger/letter: DJL device (default ${DEFAULT-VALUE})")
     String device;
 
+    @Option(names = "--placeholder-titles", description = "tid/tiger/letter: items without a title (at most 5%%) "
+            + "get the title \"item <id>\" instead of a refusal; the count is recorded in index-stats.json")
+    boolean placeholderTitles;
+
+    // --quiet is the root command's inherited option (a second one here made picocli refuse to start)
 
     @Override
     public Integer call() {
@@ -94,8 +103,15 @@ public final class IndexCommand implements Callable<Integer> {
         CollisionResolution mode = CollisionResolution.parse(collisions);
         InteractionDataset dataset = DatasetLoader.load(data, parseFormat(format), kcore);
         String m = method.toLowerCase(Locale.ROOT);
+        TrainingItems items = TrainingItems.of(dataset);
+        int placeholders = 0;
         if (Set.of("tid", "tiger", "letter").contains(m)) { // refuse before any work is done
-            dataset.requireTitles(m.toUpperCase(Locale.ROOT));
+            if (placeholderTitles) {
+                placeholders = items.itemsWithoutTitle();
+                items = items.withPlaceholderTitles(m.toUpperCase(Locale.ROOT));
+            } else {
+                items.requireTitles(m.toUpperCase(Locale.ROOT));
+            }
         }
         Object cfg;
         ItemIndexer indexer;
@@ -125,7 +141,7 @@ public final class IndexCommand implements Callable<Integer> {
                     c = c.withCfEmbeddings(cfEmbeddings.toString());
                 }
                 cfg = c;
-                indexer = new RqVaeIndexer(m, c, device, !dev.siit.io.Progress.isQuiet()); // --quiet is the root's inherited option
+                indexer = new RqVaeIndexer(m, c, device, !dev.siit.io.Progress.isQuiet(), textEmbeddings);
             }
             case "import" -> {
                 if (from == null) {
@@ -138,14 +154,13 @@ public final class IndexCommand implements Callable<Integer> {
                     + method + "\"");
         }
         long t0 = System.nanoTime();
-        TrainingItems items = TrainingItems.of(dataset);
         IndexedItems raw = indexer.index(items, seed);
         ItemIdentifiers ids = CollisionResolver.resolve(raw, mode, m);
         double seconds = (System.nanoTime() - t0) / 1e9;
         IdentifierStats stats = IdentifierStats.of(ids);
         IndexReport report = new IndexReport(IndexReport.FORMAT, m, mode.cliName(), seed,
-                IndexerConfigFile.asMap(cfg), dataset.name(), dataset.fingerprint(), out.toString(), seconds,
-                stats, IdentifierStats.of(raw.ids()));
+                IndexerConfigFile.asMap(cfg), dataset.name(), dataset.fingerprint(), out.toString(), placeholders, seconds,
+                stats, IdentifierStats.of(raw.ids()), trainingSummary(indexer));
         IndexFile.write(out, dataset, ids);
         Path statsFile = statsOut != null ? statsOut : out.toAbsolutePath().resolveSibling("index-stats.json");
         report.write(statsFile);
@@ -153,6 +168,19 @@ public final class IndexCommand implements Callable<Integer> {
         System.out.println("wrote " + out + " and " + statsFile + ": " + stats.summary()
                 + String.format(Locale.ROOT, " (%.2f s)", seconds));
         return SiitCli.EXIT_OK;
+    }
+
+    private static Map<String, Object> trainingSummary(ItemIndexer indexer) {
+        if (indexer instanceof RqVaeIndexer rq && rq.lastResult() != null) {
+            var r = rq.lastResult();
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("bestEpoch", r.bestEpoch());
+            m.put("bestCollisionRate", r.collisionRate());
+            m.put("reconstructionMse", r.reconstruction());
+            m.put("history", r.history());
+            return m;
+        }
+        return null;
     }
 
     static DatasetFormat parseFormat(String f) {
@@ -168,6 +196,105 @@ public final class IndexCommand implements Callable<Integer> {
 
     /** SID configuration: the first number handed out (Hua et al. start at 1001). */
     public record SidSettings(int start) {
+    }
+
+    /**
+     * {@code siit index cid-scaling --items 10000,50000}: times CID on synthetic co-occurrence data
+     * (items in communities of 200, users buying 10 items of one community with 10% noise,
+     * 2 users per item) to show how far the spectral clustering scales.
+     */
+    @Command(name = "cid-scaling", mixinStandardHelpOptions = true,
+            description = "Time CID (co-occurrence graph + recursive spectral clustering) on synthetic data.")
+    static final class CidScaling implements Callable<Integer> {
+        @Option(names = "--items", split = ",", defaultValue = "2000,10000,50000", description = "catalogue sizes")
+        int[] sizes;
+
+        @Option(names = "--seed", defaultValue = "42")
+        long seed;
+
+        @Override
+        public Integer call() {
+            System.out.println("items\tusers\tnnz\tgraph_s\ttop_eigen20_s\tcid_total_s\tlevels\tcodes_used");
+            for (int n : sizes) {
+                java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+                int users = 2 * n;
+                int communities = Math.max(1, n / 200);
+                int[][] seqs = new int[users][10];
+                for (int u = 0; u < users; u++) {
+                    int c = r.nextInt(communities);
+                    for (int t = 0; t < 10; t++) {
+                        seqs[u][t] = r.nextDouble() < 0.1 ? r.nextInt(n) : Math.min(n - 1, c * 200 + r.nextInt(200));
+                    }
+                }
+                long t0 = System.nanoTime();
+                dev.siit.ids.cid.CooccurrenceGraph g = dev.siit.ids.cid.CooccurrenceGraph.fromSequences(n, seqs, 0);
+                long t1 = System.nanoTime();
+                dev.siit.ids.cid.SpectralEmbedding.leadingEigenvectors(g, CidConfig.DEFAULT.clusters(),
+                        new java.util.SplittableRandom(seed));
+                long t2 = System.nanoTime();
+                ItemIdentifiers ids = new CollaborativeIndexer(CidConfig.DEFAULT).cluster(g, new java.util.SplittableRandom(seed));
+                long t3 = System.nanoTime();
+                IdentifierStats st = IdentifierStats.of(ids);
+                System.out.printf(Locale.ROOT, "%d\t%d\t%d\t%.2f\t%.2f\t%.2f\t%d\t%s%n", n, users, g.nnz(),
+                        (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9, st.levels(), st.codesUsed());
+            }
+            return SiitCli.EXIT_OK;
+        }
+    }
+
+    /**
+     * {@code siit index spectral-embeddings --data SOURCE --out FILE.npy}: collaborative item
+     * embeddings from the TRAINING co-occurrence graph (the leading eigenvectors of its normalised
+     * affinity, rows scaled to unit length), written as {@code .npy} + {@code .items.json}. A
+     * stand-in for SASRec embeddings in LETTER's collaborative regulariser when none are at hand.
+     */
+    @Command(name = "spectral-embeddings", mixinStandardHelpOptions = true,
+            description = "Write spectral item embeddings of the training co-occurrence graph (.npy + .items.json).")
+    static final class SpectralEmbeddings implements Callable<Integer> {
+        @Option(names = "--data", required = true, description = "dataset source")
+        Path data;
+
+        @Option(names = "--format", description = "movielens, letter or csv (detected when omitted)")
+        String format;
+
+        @Option(names = "--kcore", defaultValue = "5")
+        int kcore;
+
+        @Option(names = "--out", required = true, description = "the .npy to write")
+        Path out;
+
+        @Option(names = "--dim", defaultValue = "32", description = "eigenvectors (default ${DEFAULT-VALUE})")
+        int dim;
+
+        @Option(names = "--seed", defaultValue = "42")
+        long seed;
+
+        @Override
+        public Integer call() {
+            if (!out.getFileName().toString().endsWith(".npy")) {
+                throw new InputException("--out must name a .npy file, got " + out);
+            }
+            InteractionDataset dataset = DatasetLoader.load(data, parseFormat(format), kcore);
+            TrainingItems items = TrainingItems.of(dataset);
+            long t0 = System.nanoTime();
+            dev.siit.ids.cid.CooccurrenceGraph g = dev.siit.ids.cid.CooccurrenceGraph.fromSequences(items.numItems(),
+                    items.train(), 0);
+            double[][] rows = dev.siit.ids.cid.SpectralEmbedding.leadingEigenvectors(g, dim, new java.util.SplittableRandom(seed));
+            float[][] emb = new float[rows.length][dim];
+            for (int i = 0; i < rows.length; i++) {
+                double norm = 0;
+                for (double v : rows[i]) {
+                    norm += v * v;
+                }
+                norm = norm > 0 ? Math.sqrt(norm) : 1;
+                for (int d = 0; d < dim; d++) {
+                    emb[i][d] = (float) (rows[i][d] / norm);
+                }
+            }
+            dev.siit.ids.rqvae.EmbeddingTable.write(out, dataset.itemIds(), emb);
+            System.out.printf(Locale.ROOT, "wrote %s (%d x %d) in %.2f s%n", out, emb.length, dim, (System.nanoTime() - t0) / 1e9);
+            return SiitCli.EXIT_OK;
+        }
     }
 
     /** {@code siit index stats FILE --data SOURCE}: statistics of an identifier file as JSON. */

@@ -18,13 +18,16 @@ import java.util.Map;
  * @param dataset      dataset name
  * @param dataFingerprint the dataset's fingerprint (input files and filter settings)
  * @param indexFile    the {@code .index.json} described
+ * @param placeholderTitles items that got the placeholder title "item <id>" (--placeholder-titles)
  * @param seconds      wall-clock time of the indexer plus collision resolution
  * @param stats        statistics of the written identifiers
  * @param rawStats     statistics before collision resolution
+ * @param training     trained indexers (TIGER, LETTER): best epoch, its collision rate and
+ *                     reconstruction error, one line per evaluation; null otherwise
  */
 public record IndexReport(String format, String method, String collisions, long seed, Map<String, Object> config,
-                          String dataset, String dataFingerprint, String indexFile, double seconds,
-                          IdentifierStats stats, IdentifierStats rawStats) {
+                          String dataset, String dataFingerprint, String indexFile, int placeholderTitles, double seconds,
+                          IdentifierStats stats, IdentifierStats rawStats, Map<String, Object> training) {
     public static final String FORMAT = "siit-index-stats/1";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

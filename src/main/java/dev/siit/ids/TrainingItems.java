@@ -67,17 +67,51 @@ public record TrainingItems(String datasetName, List<String> itemIds, List<ItemT
         return a.compareTo(b);
     }
 
-    /** Fails with a clear message unless every item has a non-empty title. */
-    public void requireTitles(String purpose) {
+    /** Items without a non-empty title. */
+    public int itemsWithoutTitle() {
         int without = 0;
         for (ItemText t : itemTexts) {
             if (t == null || t.title().isEmpty()) {
                 without++;
             }
         }
+        return without;
+    }
+
+    /** At most this share of items may get a placeholder title. */
+    public static final double MAX_PLACEHOLDER_SHARE = 0.05;
+
+    /**
+     * A copy in which items without a title get the title {@code "item <original id>"} (an
+     * explicit opt-in for datasets missing text for a handful of items, e.g. MovieLens-100K's
+     * item 267 which is absent from u.item). Refused when more than 5% of items lack a title:
+     * then there is no text to index by.
+     */
+    public TrainingItems withPlaceholderTitles(String purpose) {
+        int without = itemsWithoutTitle();
+        if (without > MAX_PLACEHOLDER_SHARE * numItems()) {
+            throw new dev.siit.io.InputException(purpose + " needs item titles, but " + without + " of " + numItems()
+                    + " items of dataset " + datasetName + " have none: too many for placeholder titles (at most 5%)");
+        }
+        List<ItemText> texts = new ArrayList<>(numItems());
+        for (int i = 0; i < numItems(); i++) {
+            ItemText t = itemTexts.get(i);
+            if (t == null || t.title().isEmpty()) {
+                texts.add(new ItemText("item " + itemIds.get(i), t == null ? "" : t.description()));
+            } else {
+                texts.add(t);
+            }
+        }
+        return new TrainingItems(datasetName, itemIds, java.util.Collections.unmodifiableList(texts), train);
+    }
+
+    /** Fails with a clear message unless every item has a non-empty title. */
+    public void requireTitles(String purpose) {
+        int without = itemsWithoutTitle();
         if (without > 0) {
             throw new dev.siit.io.InputException(purpose + " needs item titles, but " + without + " of " + numItems()
-                    + " items of dataset " + datasetName + " have none");
+                    + " items of dataset " + datasetName + " have none (--placeholder-titles gives up to 5% of "
+                    + "items the title \"item <id>\")");
         }
     }
 }

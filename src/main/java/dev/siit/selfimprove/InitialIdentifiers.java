@@ -31,7 +31,7 @@ public final class InitialIdentifiers {
             // TIGER: RQ-VAE over MiniLM title embeddings, collisions broken by an appended level
             case "tiger" -> {
                 data.requireTitles("the TIGER initializer");
-                IndexedItems raw = new RqVaeIndexer("tiger", RqVaeConfig.TIGER, deviceName(config), false)
+                IndexedItems raw = new RqVaeIndexer("tiger", RqVaeConfig.TIGER, deviceName(config), false, null)
                         .index(TrainingItems.of(data), config.seed());
                 yield CollisionResolver.resolve(raw, CollisionResolution.SUFFIX, "tiger");
             }
@@ -39,7 +39,7 @@ public final class InitialIdentifiers {
             // 'siit index --method letter --cf-embeddings FILE' and use initializer: file
             case "letter" -> {
                 data.requireTitles("the LETTER initializer");
-                IndexedItems raw = new RqVaeIndexer("letter", RqVaeConfig.LETTER, deviceName(config), false)
+                IndexedItems raw = new RqVaeIndexer("letter", RqVaeConfig.LETTER, deviceName(config), false, null)
                         .index(TrainingItems.of(data), config.seed());
                 yield CollisionResolver.resolve(raw, CollisionResolution.SINKHORN, "letter");
             }

@@ -34,10 +34,15 @@ public final class RqVaeIndexer implements ItemIndexer {
     private final RqVaeConfig config;
     private final String device;
     private final boolean progress;
+    private final Path textCache;
     private RqVaeTrainer.Result lastResult;
 
-    public RqVaeIndexer(String method, RqVaeConfig config, String device, boolean progress) {
+    /**
+     * @param textCache where MiniLM text embeddings are cached ({@code .npy}); null = no cache
+     */
+    public RqVaeIndexer(String method, RqVaeConfig config, String device, boolean progress, Path textCache) {
         this.method = method;
+        this.textCache = textCache;
         this.config = config;
         this.device = device;
         this.progress = progress;
@@ -59,15 +64,31 @@ public final class RqVaeIndexer implements ItemIndexer {
             }
             cf = CollaborativeEmbeddings.read(Path.of(config.cfEmbeddings()), items.itemIds());
         }
+        return fromEmbeddings(textEmbeddings(items), cf, seed);
+    }
+
+    /**
+     * MiniLM embeddings of every item's text, read from {@code textCache} when it exists (a
+     * {@code .npy} with its {@code .items.json}, written by an earlier run on the same items),
+     * otherwise computed and, when textCache is set, written there.
+     */
+    private float[][] textEmbeddings(TrainingItems items) {
+        if (textCache != null && java.nio.file.Files.exists(textCache)) {
+            LOG.info("reading cached text embeddings from {}", textCache);
+            return CollaborativeEmbeddings.read(textCache, items.itemIds());
+        }
         List<String> texts = new ArrayList<>(items.numItems());
         for (ItemText t : items.itemTexts()) {
             texts.add(t.fullText());
         }
         long t0 = System.nanoTime();
-        float[][] x = TextEmbedder.embed(texts);
+        float[][] x = TextEmbedder.embed(texts, progress);
         LOG.info("embedded {} item texts with all-MiniLM-L6-v2 in {} s", texts.size(),
                 String.format(Locale.ROOT, "%.1f", (System.nanoTime() - t0) / 1e9));
-        return fromEmbeddings(x, cf, seed);
+        if (textCache != null) {
+            EmbeddingTable.write(textCache, items.itemIds(), x);
+        }
+        return x;
     }
 
     /** Trains on precomputed embeddings x (n, in) and optional cf (n, cfDim). */

@@ -36,7 +36,7 @@ import org.slf4j.LoggerFactory;
  *     + alpha * InfoNCE(z_hat, h)                      (LETTER collaborative regulariser)
  *     + beta  * mean_l CE(E_l[t_l] E_l^T, t_l^+)       (LETTER diversity regulariser)
  * </pre>
- * InfoNCE: in-batch, cosine similarity / temperature between the (projected, when the SASRec
+ * InfoNCE: in-batch, inner product / temperature between the (projected, when the SASRec
  * dimension differs from D) quantised embedding and the item's SASRec embedding h, the item's
  * own h being the positive. Diversity: each epoch every codebook is split into K groups by
  * size-constrained k-means; t_l^+ is a random other code of t_l's group.
@@ -193,11 +193,12 @@ public final class RqVaeTrainer {
         return lossValue;
     }
 
-    /** In-batch InfoNCE: row i of a (B, d) should match row i of h (B, d) among all rows of h. */
+    /**
+     * In-batch InfoNCE: row i of a (B, d) should match row i of h (B, d) among all rows of h.
+     * Similarity = inner product / temperature, unnormalised as in LETTER's {@code CF_loss}.
+     */
     static NDArray infoNce(NDArray a, NDArray h, double temperature) {
-        NDArray an = a.normalize(2, 1, 1e-12);
-        NDArray hn = h.normalize(2, 1, 1e-12);
-        NDArray logits = an.matMul(hn.transpose()).div((float) temperature); // (B, B)
+        NDArray logits = a.matMul(h.transpose()).div((float) temperature); // (B, B)
         long b = a.getShape().get(0);
         NDArray eye = a.getManager().eye((int) b);
         return logits.logSoftmax(1).mul(eye).sum(new int[] {1}).mean().neg();

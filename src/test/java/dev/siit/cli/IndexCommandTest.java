@@ -1,0 +1,110 @@
+package dev.siit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.siit.data.DatasetLoader;
+import dev.siit.data.InteractionDataset;
+import dev.siit.ids.IndexFile;
+import dev.siit.ids.ItemIdentifiers;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IndexCommandTest {
+    static final Path SHARED = Path.of(System.getProperty("siit.shared.data", "../shared/data"));
+
+    @TempDir
+    Path dir;
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        PrintStream old = System.out;
+        ByteArrayOutputStream sysout = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(sysout, true));
+        try {
+            int code = SiitCli.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+            return new Run(code, out + sysout.toString(), err.toString());
+        } finally {
+            System.setOut(old);
+        }
+    }
+
+    @Test
+    void sidOnMovieLensWritesIndexAndStatsWithProvenance() throws Exception {
+        Path out = dir.resolve("ml/sid.index.json");
+        Run r = run("index", "--method", "sid", "--data", SHARED.resolve("ml-100k").toString(), "--out", out.toString(),
+                "--seed", "3");
+        assertEquals(0, r.code(), r.err());
+        InteractionDataset data = DatasetLoader.load(SHARED.resolve("ml-100k"), null, 5);
+        ItemIdentifiers ids = IndexFile.read(out, data);
+        assertEquals(1349, ids.numItems());
+        assertTrue(ids.unique());
+        JsonNode stats = new ObjectMapper().readTree(dir.resolve("ml/index-stats.json").toFile());
+        assertEquals("siit-index-stats/1", stats.get("format").asText());
+        assertEquals("sid", stats.get("method").asText());
+        assertEquals("suffix", stats.get("collisions").asText());
+        assertEquals(3, stats.get("seed").asLong());
+        assertEquals(1001, stats.get("config").get("start").asInt());
+        assertEquals(data.fingerprint(), stats.get("dataFingerprint").asText());
+        // 1349 items numbered 1001..2349: first digit 1 or 2, then three digit levels
+        assertEquals("[2,10,10,10]", stats.get("stats").get("codesUsed").toString());
+        assertEquals(0, stats.get("stats").get("collidingItems").asInt());
+    }
+
+    @Test
+    void textMethodsRefuseInstrumentsWithExitTwo() {
+        for (String m : new String[] {"tid", "tiger", "letter"}) {
+            Path out = dir.resolve(m + ".index.json");
+            Run r = run("index", "--method", m, "--data", SHARED.resolve("amazon/Instruments").toString(),
+                    "--out", out.toString());
+            assertEquals(2, r.code(), m);
+            assertTrue(r.err().contains(m.toUpperCase() + " needs item titles, but 9922 of 9922 items"), r.err());
+            assertFalse(Files.exists(out), "nothing written");
+        }
+    }
+
+    @Test
+    void statsOfTheLetterInstrumentsIndex() throws Exception {
+        Run r = run("index", "stats", SHARED.resolve("amazon/Instruments/Instruments.index.json").toString(),
+                "--data", SHARED.resolve("amazon/Instruments").toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode s = new ObjectMapper().readTree(r.out().substring(r.out().indexOf('{')));
+        assertEquals("[150,256,256,256]", s.get("codesUsed").toString());
+        assertEquals(48, s.get("collidingItems").asInt());
+        assertEquals(4, s.get("levels").asInt());
+    }
+
+    @Test
+    void importWithSuffixResolvesLetterCollisionsAndBadOptionsExitTwo() throws Exception {
+        Path out = dir.resolve("imp.index.json");
+        Run r = run("index", "--method", "import", "--from",
+                SHARED.resolve("amazon/Instruments/Instruments.index.json").toString(),
+                "--data", SHARED.resolve("amazon/Instruments").toString(), "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        JsonNode stats = new ObjectMapper().readTree(dir.resolve("index-stats.json").toFile());
+        assertEquals(48, stats.get("rawStats").get("collidingItems").asInt());
+        assertEquals(0, stats.get("stats").get("collidingItems").asInt());
+        assertEquals(5, stats.get("stats").get("levels").asInt());
+        assertEquals(2, run("index", "--method", "sid", "--collisions", "maybe", "--data",
+                SHARED.resolve("ml-100k").toString(), "--out", out.toString()).code());
+        Run sk = run("index", "--method", "sid", "--collisions", "sinkhorn", "--data",
+                SHARED.resolve("ml-100k").toString(), "--out", dir.resolve("sk.index.json").toString());
+        assertEquals(2, sk.code());
+        assertTrue(sk.err().contains("sinkhorn"), sk.err());
+        assertEquals(2, run("index", "--method", "nope", "--data", SHARED.resolve("ml-100k").toString(),
+                "--out", out.toString()).code());
+    }
+}
