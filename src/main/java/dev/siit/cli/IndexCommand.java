@@ -93,6 +93,8 @@ public final class IndexCommand implements Callable<Integer> {
             + "get the title \"item <id>\" instead of a refusal; the count is recorded in index-stats.json")
     boolean placeholderTitles;
 
+    // --quiet is the root command's inherited option (a second one here made picocli refuse to start)
+
     @Override
     public Integer call() {
         if (method == null || data == null || out == null) {

@@ -38,7 +38,7 @@ public final class SiitCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     /** Inherited by every subcommand, so {@code siit data stats --quiet} works as well. */
-    @CommandLine.Option(names = "--quiet", scope = CommandLine.ScopeType.INHERIT,
+    @CommandLine.Option(names = {"-q", "--quiet"}, scope = CommandLine.ScopeType.INHERIT,
             description = "No progress bars (also when the environment has CI=true).")
     void setQuiet(boolean quiet) {
         dev.siit.io.Progress.setQuiet(quiet || dev.siit.io.Progress.defaultQuiet());
