@@ -48,8 +48,6 @@ public final class BaselineCommand implements Callable<Integer> {
     @Option(names = "--device", defaultValue = "cpu", description = "cpu, gpu or gpu0, gpu1, ... (default ${DEFAULT-VALUE})")
     String device;
 
-    @Option(names = "--quiet", description = "no progress bars (also when CI=true)")
-    boolean quiet;
 
     @Override
     public Integer call() {
@@ -70,7 +68,7 @@ public final class BaselineCommand implements Callable<Integer> {
             throw new InputException("--device: unknown device '" + device + "' (use cpu or gpu0)");
         }
         InteractionDataset ds = DatasetLoader.load(data, format == null ? null : DatasetFormat.parse(format), kcore);
-        BaselineRun.execute(ds, c, seed, d, runsDir.resolve(run).resolve(c.model()), quiet);
+        BaselineRun.execute(ds, c, seed, d, runsDir.resolve(run).resolve(c.model()), dev.siit.io.Progress.isQuiet()); // the root's inherited --quiet (also CI=true)
         return 0;
     }
 }
