@@ -19,11 +19,12 @@ import picocli.CommandLine.Spec;
 /**
  * {@code siit quickstart}: MovieLens-100K, CID initialisation, warm-up, 2 SIIT iterations, test,
  * base vs +SIIT. A REDUCED configuration (small backbone, fewer epochs, each user's last training
- * positions only) so that it finishes in minutes on 2 cores; the paper's settings are in
+ * positions only) meant for a short run on 2 cores (its duration was not verified on an idle
+ * machine, see docs/results.md); the paper's settings are in
  * {@code configs/ml100k-full.yaml}.
  */
 @Command(name = "quickstart", mixinStandardHelpOptions = true,
-        description = "Base vs +SIIT on MovieLens-100K with CID identifiers, reduced settings (minutes on 2 cores).")
+        description = "Base vs +SIIT on MovieLens-100K with CID identifiers, REDUCED settings for a short run.")
 public final class QuickstartCommand implements Runnable {
     static final String RESOURCE = "/dev/siit/selfimprove/quickstart.yaml";
 
@@ -81,8 +82,8 @@ public final class QuickstartCommand implements Runnable {
         out.println("quickstart: REDUCED configuration (" + resolved + "); full settings: configs/ml100k-full.yaml");
         Path report = ExperimentCommand.run(c, dir, tokenizer, false, List.of(
                 "Quickstart: a REDUCED configuration (small 2+2-layer T5, fewer epochs, each user's last "
-                        + "training positions only) so that it runs in minutes on 2 CPU cores; it is not the paper's "
-                        + "setting. The full settings are in configs/ml100k-full.yaml."), out);
+                        + "training positions only) for a short run; it is not the paper's setting. "
+                        + "The full settings are in configs/ml100k-full.yaml."), out);
         out.println("report: " + report.toAbsolutePath().normalize());
     }
 }
