@@ -49,15 +49,15 @@ public final class T5DecoderBlock extends AbstractBlock {
     /**
      * One incremental position with the key/value cache. y (N, 1, d); {@code layer} holds this
      * layer's self-attention keys/values of the t past positions (N, H, t, d_kv) and the projected
-     * encoder keys/values (N, H, S, d_kv); it is extended by this position. selfBias
-     * (1, H, 1, t+1), crossBias (N, 1, 1, S) -> (N, 1, d).
+     * encoder keys/values (M, H, S, d_kv) shared by the beams of an input; it is extended by this
+     * position. selfBias (1, H, 1, t+1) -> (N, 1, d).
      */
-    NDArray step(NDArray y, T5DecoderCache.LayerState layer, NDArray selfBias, NDArray crossBias) {
+    NDArray step(NDArray y, T5DecoderCache.LayerState layer, NDArray selfBias) {
         NDArray h = selfAttentionNorm.forward(y); // (N, 1, d)
         layer.append(selfAttention.keys(h), selfAttention.values(h)); // now (N, H, t+1, d_kv)
         y = y.add(selfAttention.attend(selfAttention.queries(h), layer.selfKeys, layer.selfValues, selfBias, false));
         h = crossAttentionNorm.forward(y);
-        y = y.add(crossAttention.attend(crossAttention.queries(h), layer.crossKeys, layer.crossValues, crossBias, false));
+        y = y.add(layer.crossAttend(crossAttention, crossAttention.queries(h)));
         return y.add(feedForward.forward(feedForwardNorm.forward(y), false));
     }
 

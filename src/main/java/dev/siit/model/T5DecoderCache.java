@@ -15,13 +15,19 @@ import java.util.List;
  * own sub-manager and the array it replaces is closed at once, so memory stays flat over steps
  * and {@link #close()} frees everything.
  *
- * <p>Shapes: N rows, H heads, t cached positions, S encoder length, d_kv head width.
+ * <p>Shapes: N rows, H heads, t cached positions, S encoder length, d_kv head width, M rows of
+ * encoder output. Beam search decodes g = N / M beams per input, and all beams of one input share
+ * its encoder states: the cross-attention keys and values stay (M, H, S, d_kv) and {@link #select}
+ * only updates the Java-side map from decoding row to encoder row, instead of copying
+ * N x S x H x d_kv floats per layer at every step (1.3 GB per step for 64 users x 20 beams).
  */
 public final class T5DecoderCache implements Seq2SeqModel.DecoderCache {
     private final NDManager manager;
     private final List<LayerState> layers = new ArrayList<>();
-    /** (N, 1, 1, S): 0 for encoder tokens, large negative for padding. */
+    /** (M, 1, 1, S): 0 for encoder tokens, large negative for padding. */
     private NDArray crossKeyMask;
+    /** crossRow[r] = the encoder row (0..M-1) that decoding row r attends to; (N,). */
+    private int[] crossRow;
     private int length;
 
     T5DecoderCache(NDManager parent) {
@@ -33,9 +39,23 @@ public final class T5DecoderCache implements Seq2SeqModel.DecoderCache {
         /** (N, H, t, d_kv); null before the first step. */
         NDArray selfKeys;
         NDArray selfValues;
-        /** (N, H, S, d_kv). */
+        /** (M, H, S, d_kv). */
         NDArray crossKeys;
         NDArray crossValues;
+
+        /**
+         * Cross-attention of the current rows: qh (N, H, 1, d_kv) -> (N, 1, d). Rows grouped as
+         * g consecutive rows per encoder row (the beam-search layout) attend to the shared keys
+         * without copying them; any other layout gathers this step's keys and values.
+         */
+        NDArray crossAttend(T5Attention attention, NDArray qh) {
+            int g = groupSize();
+            if (g > 0) {
+                return attention.attendShared(qh, crossKeys, crossValues, crossKeyMask, g);
+            }
+            NDIndex pick = new NDIndex("{}", manager.create(crossRow).toType(DataType.INT64, false));
+            return attention.attend(qh, crossKeys.get(pick), crossValues.get(pick), crossKeyMask.get(pick), false);
+        }
 
         /** Appends this position's keys and values (N, H, 1, d_kv) along the time axis. */
         void append(NDArray keys, NDArray values) {
@@ -54,14 +74,29 @@ public final class T5DecoderCache implements Seq2SeqModel.DecoderCache {
 
     void setCrossKeyMask(NDArray mask) {
         crossKeyMask = own(mask);
+        crossRow = new int[Math.toIntExact(mask.getShape().get(0))];
+        for (int r = 0; r < crossRow.length; r++) {
+            crossRow[r] = r;
+        }
+    }
+
+    /** g when row r attends to encoder row r / g for every r, else 0. */
+    int groupSize() {
+        long m = crossKeyMask.getShape().get(0);
+        if (crossRow.length % m != 0) {
+            return 0;
+        }
+        int g = (int) (crossRow.length / m);
+        for (int r = 0; r < crossRow.length; r++) {
+            if (crossRow[r] != r / g) {
+                return 0;
+            }
+        }
+        return g;
     }
 
     LayerState layer(int i) {
         return layers.get(i);
-    }
-
-    NDArray crossKeyMask() {
-        return crossKeyMask;
     }
 
     void advance() {
@@ -90,18 +125,25 @@ public final class T5DecoderCache implements Seq2SeqModel.DecoderCache {
 
     /** Number of rows N currently decoded. */
     public long rows() {
-        return crossKeyMask.getShape().get(0);
+        return crossRow.length;
     }
 
     @Override
     public void select(NDArray rows) {
-        // one advanced-indexing gather per cached tensor: (N, ...) -> (N', ...)
+        // the encoder side is shared: only the row map changes, (N,) -> (N',)
+        int[] picked;
+        try (NDArray asInt = rows.toType(DataType.INT32, true)) {
+            picked = asInt.toIntArray();
+        }
+        int[] next = new int[picked.length];
+        for (int r = 0; r < picked.length; r++) {
+            next[r] = crossRow[picked[r]];
+        }
+        crossRow = next;
+        // one advanced-indexing gather per cached self-attention tensor: (N, ...) -> (N', ...)
         try (NDArray index = rows.toType(DataType.INT64, true)) {
             NDIndex pick = new NDIndex("{}", index);
-            crossKeyMask = replace(crossKeyMask, crossKeyMask.get(pick));
             for (LayerState s : layers) {
-                s.crossKeys = replace(s.crossKeys, s.crossKeys.get(pick));
-                s.crossValues = replace(s.crossValues, s.crossValues.get(pick));
                 if (s.selfKeys != null) {
                     s.selfKeys = replace(s.selfKeys, s.selfKeys.get(pick));
                     s.selfValues = replace(s.selfValues, s.selfValues.get(pick));

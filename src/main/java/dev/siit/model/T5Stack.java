@@ -110,7 +110,7 @@ public final class T5Stack extends AbstractBlock {
         NDArray selfBias = decoderBlocks.get(0).selfAttention.positionBias(embedded.getManager(), 1, t + 1, t); // (1, H, 1, t+1)
         NDArray y = embedded;
         for (int i = 0; i < decoderBlocks.size(); i++) {
-            y = decoderBlocks.get(i).step(y, cache.layer(i), selfBias, cache.crossKeyMask());
+            y = decoderBlocks.get(i).step(y, cache.layer(i), selfBias);
         }
         return finalLayerNorm.forward(y);
     }

@@ -155,6 +155,42 @@ class T5ModelTest {
         }
     }
 
+    /** The beam-search layout (g rows per input) shares the encoder keys instead of copying them. */
+    @Test
+    void cachedStepsWithBeamsPerInputEqualTeacherForcedDecoding() {
+        try (T5Model model = T5Model.create(tiny(false, false), 7); NDManager m = NDManager.newBaseManager()) {
+            NDArray in = ids(m, new int[][] {{5, 6, 7, 8, 1}, {9, 10, 1, 0, 0}});
+            NDArray mask = ids(m, new int[][] {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}});
+            NDArray h = model.encode(in, mask, false);
+            // three beams per input; beams of input 0 then input 1, as ConstrainedBeamSearch lays them out
+            int[][] beams = {{0, 11, 12}, {0, 13, 14}, {0, 15, 16}, {0, 21, 22}, {0, 23, 24}, {0, 25, 26}};
+            NDArray expected = model.decode(h.repeat(0, 3), mask.repeat(0, 3), ids(m, beams), false); // (6, 3, V)
+            try (Seq2SeqModel.DecoderCache cache = model.newCache(h, mask)) {
+                model.step(cache, m.create(new int[] {0, 0}));
+                cache.select(m.create(new int[] {0, 0, 0, 1, 1, 1})); // expand to 2 x 3 rows
+                for (int t = 1; t < 3; t++) {
+                    int[] tokens = new int[beams.length];
+                    for (int r = 0; r < beams.length; r++) {
+                        tokens[r] = beams[r][t];
+                    }
+                    NDArray step = model.step(cache, m.create(tokens)); // (6, V)
+                    assertClose(expected.get(new NDIndex(":, {}", t)), step, 1e-4f);
+                }
+                // reorder beams inside each input (still grouped): rows (2, 0, 1, 5, 3, 4)
+                cache.select(m.create(new int[] {2, 0, 1, 5, 3, 4}));
+                NDArray step = model.step(cache, m.create(new int[] {40, 41, 42, 43, 44, 45}));
+                int[] order = {2, 0, 1, 5, 3, 4};
+                for (int r = 0; r < 6; r++) {
+                    int[][] path = {{beams[order[r]][0], beams[order[r]][1], beams[order[r]][2], 40 + r}};
+                    int input = order[r] / 3;
+                    NDArray full = model.decode(h.get(input + ":" + (input + 1)), mask.get(input + ":" + (input + 1)),
+                            ids(m, path), false);
+                    assertClose(full.get("0,3"), step.get(r), 1e-4f);
+                }
+            }
+        }
+    }
+
     @Test
     void sameSeedSameWeightsAndDifferentSeedDifferent() {
         try (T5Model a = T5Model.create(tiny(false, false), 42);
