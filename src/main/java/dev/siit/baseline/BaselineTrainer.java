@@ -153,6 +153,11 @@ public final class BaselineTrainer {
                         gc.backward(loss);
                         l = loss.getFloat();
                     }
+                    if (!Float.isFinite(l)) {
+                        // stop before the update spreads NaN into the weights and the next checkpoint
+                        throw new IllegalStateException(model.name() + ": training loss is " + l + " in epoch " + epoch
+                                + " step " + (done + 1) + "; the checkpoint of the previous epoch is kept");
+                    }
                     adam.step();
                     sum += l;
                 }
