@@ -19,7 +19,7 @@ import java.util.List;
  * encoder output. Beam search decodes g = N / M beams per input, and all beams of one input share
  * its encoder states: the cross-attention keys and values stay (M, H, S, d_kv) and {@link #select}
  * only updates the Java-side map from decoding row to encoder row, instead of copying
- * N x S x H x d_kv floats per layer at every step (1.3 GB per step for 64 users x 20 beams).
+ * N x S x H x d_kv floats per layer at every step (0.8 GB per step for 64 users x 20 beams, encoder length 50, 4 layers).
  */
 public final class T5DecoderCache implements Seq2SeqModel.DecoderCache {
     private final NDManager manager;
