@@ -15,6 +15,7 @@ import dev.siit.data.LeaveOneOutSplit;
 import dev.siit.eval.EvaluationResult;
 import dev.siit.io.AtomicFiles;
 import dev.siit.io.InputException;
+import dev.siit.io.PhaseTimer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -45,7 +46,7 @@ public final class BaselineRun {
     public static Outcome execute(InteractionDataset data, BaselineConfig config, long seed, Device device, Path dir,
                                   boolean quiet) {
         LeaveOneOutSplit split;
-        try (PhaseTimer t = new PhaseTimer(LOG, "split")) {
+        try (PhaseTimer t = PhaseTimer.start("split")) {
             split = LeaveOneOutSplit.of(data, config.maxHistory());
         }
         if (split.testExamples().isEmpty()) {
@@ -59,12 +60,12 @@ public final class BaselineRun {
             LOG.info("{} on {}: {} users, {} items, {} parameters, device {}", config.model(), data.name(),
                     data.numUsers(), data.numItems(), model.weights().parameterCount(), device);
             BaselineTrainer.Result trained;
-            try (PhaseTimer t = new PhaseTimer(LOG, "train " + config.model())) {
+            try (PhaseTimer t = PhaseTimer.start("train " + config.model())) {
                 trained = new BaselineTrainer(config, seed, quiet).train(model, split, data.numItems(), manager,
                         dir.resolve("checkpoint.bin"), provenance);
             }
             EvaluationResult test;
-            try (PhaseTimer t = new PhaseTimer(LOG, "test evaluation")) {
+            try (PhaseTimer t = PhaseTimer.start("test evaluation")) {
                 test = FullRanking.evaluate(model, manager, split.testExamples(), data.numItems(),
                         config.evalBatchSize());
             }
