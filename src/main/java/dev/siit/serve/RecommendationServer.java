@@ -412,6 +412,11 @@ public final class RecommendationServer implements AutoCloseable {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("error", message);
         m.put("field", field);
+        if (status == 413) {
+            // part of the refused body may still be unread: a client that kept this connection
+            // alive would send its next request into a socket the server is about to close
+            ex.getResponseHeaders().set("Connection", "close");
+        }
         try {
             sendJson(ex, status, m);
         } catch (IOException | RuntimeException e) {

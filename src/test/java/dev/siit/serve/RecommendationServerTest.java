@@ -184,7 +184,10 @@ class RecommendationServerTest {
     @Test
     void bodyOver64KiBIsRefused() throws Exception {
         String big = "{\"history\": [\"10\"], \"k\": 1" + " ".repeat(RecommendationServer.MAX_BODY_BYTES) + "}";
-        assertError(recommend(big), 413, "body");
+        HttpResponse<String> refused = recommend(big);
+        assertError(refused, 413, "body");
+        // the connection is not offered for reuse: its unread rest would poison the next request
+        assertEquals("close", refused.headers().firstValue("Connection").orElse("").toLowerCase(java.util.Locale.ROOT));
         // without Content-Length (chunked): the server stops reading at the limit
         byte[] bytes = big.getBytes(StandardCharsets.UTF_8);
         HttpRequest chunked = HttpRequest.newBuilder(base.resolve("/recommend")).header("Content-Type", "application/json")
