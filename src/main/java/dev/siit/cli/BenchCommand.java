@@ -1,6 +1,7 @@
 package dev.siit.cli;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.siit.io.InputException;
 import dev.siit.model.ConstrainedBeamSearch;
 import dev.siit.model.PrefixTrie;
@@ -10,6 +11,7 @@ import dev.siit.train.ResidentMemory;
 import dev.siit.train.Seq2SeqExample;
 import dev.siit.train.TrainConfig;
 import dev.siit.train.Trainer;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -96,6 +98,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--codes", defaultValue = "256", description = "Codes per identifier level (default: ${DEFAULT-VALUE}).")
     int codes;
 
+    @Option(names = "--profile", paramLabel = "FILE",
+            description = "Write a PyTorch profiler trace (Chrome JSON) of the timed steps to FILE.")
+    Path profile;
+
     @Option(names = "--seed", defaultValue = "42")
     long seed;
 
@@ -110,8 +116,9 @@ public final class BenchCommand implements Callable<Integer> {
         T5Config cfg = new T5Config(vocab, dModel, dKv, dFf, layers, decoderLayers == null ? layers : decoderLayers, heads,
                 32, 128, dropout, 1e-6, ff, true, 1.0, 0, 1, 0);
         var out = spec.commandLine().getOut();
-        out.printf("model: %s%nthreads: %s, LD_PRELOAD=%s%n", cfg,
-                System.getProperty("ai.djl.pytorch.num_threads", "engine default"), System.getenv("LD_PRELOAD"));
+        ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch before the JniUtils queries below
+        out.printf("model: %s%nthreads: %d intra-op, %d inter-op; grad mode %s; LD_PRELOAD=%s%n", cfg,
+                JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(), JniUtils.isGradMode(), System.getenv("LD_PRELOAD"));
         SplittableRandom rng = new SplittableRandom(seed);
         try (T5Model model = T5Model.create(cfg, seed); NDManager manager = NDManager.newBaseManager(model.device())) {
             out.printf("parameters: %,d%n", model.parameterCount());
@@ -140,17 +147,20 @@ public final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < warmup; i++) {
                 t.step(batch, 1e-4);
             }
+            startProfile();
+            long f0 = ResidentMemory.minorFaults();
             long t0 = System.nanoTime();
             double c0 = cpuSeconds();
             for (int i = 0; i < steps; i++) {
                 t.step(batch, 1e-4);
             }
             double s = (System.nanoTime() - t0) / 1e9;
+            stopProfile("train");
             double cpu = cpuSeconds() - c0;
             out.printf("train: batch %d, enc %d, dec %d: %.1f samples/s (%.3f s/step over %d steps); "
-                            + "CPU %.1f s = %.1f samples per CPU-second; RSS %.0f MiB%n",
+                            + "CPU %.1f s = %.1f samples per CPU-second; RSS %.0f MiB; %,d page faults/step%n",
                     batchSize, encLen, decLen, batchSize * steps / s, s / steps, steps, cpu, batchSize * steps / cpu,
-                    ResidentMemory.currentMiB());
+                    ResidentMemory.currentMiB(), (ResidentMemory.minorFaults() - f0) / steps);
         }
     }
 
@@ -177,6 +187,8 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < warmup; i++) {
             search.search(manager, prompts);
         }
+        startProfile();
+        long f0 = ResidentMemory.minorFaults();
         long t0 = System.nanoTime();
         double c0 = cpuSeconds();
         int found = 0;
@@ -186,12 +198,32 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         double s = (System.nanoTime() - t0) / 1e9;
+        stopProfile("decode");
         double cpu = cpuSeconds() - c0;
         out.printf("decode: beam %d, %d users/batch, enc %d, trie of %d %d-token identifiers: %.1f users/s "
-                        + "(%.3f s/batch, %.1f hypotheses/user); CPU %.1f s = %.1f users per CPU-second; RSS %.0f MiB%n",
+                        + "(%.3f s/batch, %.1f hypotheses/user); CPU %.1f s = %.1f users per CPU-second; RSS %.0f MiB; "
+                        + "%,d page faults/batch%n",
                 beam, decodeBatch, encLen, trieItems, idLength, decodeBatch * decodeBatches / s, s / decodeBatches,
                 found / (double) (decodeBatch * decodeBatches), cpu, decodeBatch * decodeBatches / cpu,
-                ResidentMemory.currentMiB());
+                ResidentMemory.currentMiB(), (ResidentMemory.minorFaults() - f0) / decodeBatches);
+    }
+
+    private void startProfile() {
+        if (profile != null) {
+            JniUtils.startProfile(false, true, false);
+        }
+    }
+
+    /** Writes the trace beside {@link #profile}, suffixed by the phase (train/decode). */
+    private void stopProfile(String phase) {
+        if (profile != null) {
+            String name = profile.getFileName().toString();
+            int dot = name.lastIndexOf('.');
+            String file = dot < 0 ? name + "-" + phase : name.substring(0, dot) + "-" + phase + name.substring(dot);
+            Path target = profile.resolveSibling(file).toAbsolutePath();
+            JniUtils.stopProfile(target.toString());
+            spec.commandLine().getOut().printf("profile: %s%n", target);
+        }
     }
 
     /** CPU time of this process (all threads): with other jobs on the machine, wall-clock alone misleads. */

@@ -32,6 +32,13 @@ public interface Seq2SeqModel {
      */
     NDArray decode(NDArray encoderHidden, NDArray attentionMask, NDArray decoderInputIds, boolean training);
 
+    /**
+     * Restarts the model's dropout masks from {@code seed}, so that training from a checkpoint
+     * draws the same masks as the uninterrupted run. Models without own dropout noise ignore it.
+     */
+    default void reseedDropout(long seed) {
+    }
+
     /** Starts incremental decoding over encoderHidden (N, S, d) with attentionMask (N, S). */
     DecoderCache newCache(NDArray encoderHidden, NDArray attentionMask);
 

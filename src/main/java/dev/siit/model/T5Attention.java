@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.SparseFormat;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -35,6 +34,7 @@ public final class T5Attention extends AbstractBlock {
     private final int heads;
     private final int dKv;
     private final float dropout;
+    private final DropoutNoise noise;
     private final boolean bidirectional;
     private final int numBuckets;
     private final int maxDistance;
@@ -43,7 +43,8 @@ public final class T5Attention extends AbstractBlock {
      * @param bidirectional encoder self-attention (true) or decoder self-attention (false);
      *     irrelevant for cross-attention, which has no position bias
      */
-    T5Attention(T5Config config, boolean hasRelativeAttentionBias, boolean bidirectional) {
+    T5Attention(T5Config config, boolean hasRelativeAttentionBias, boolean bidirectional, DropoutNoise noise) {
+        this.noise = noise;
         this.heads = config.numHeads();
         this.dKv = config.dKv();
         this.dropout = (float) config.dropoutRate();
@@ -106,7 +107,7 @@ public final class T5Attention extends AbstractBlock {
         }
         NDArray weights = scores.softmax(-1); // (B, H, Lq, Lk)
         if (training && dropout > 0) {
-            weights = Dropout.dropout(weights, dropout, true).head();
+            weights = noise.apply(weights, dropout);
         }
         NDArray context = weights.matMul(vh); // (B, H, Lq, d_kv)
         Shape s = context.getShape();

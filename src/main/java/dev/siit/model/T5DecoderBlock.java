@@ -21,16 +21,18 @@ public final class T5DecoderBlock extends AbstractBlock {
     final T5LayerNorm feedForwardNorm; // layer.2.layer_norm
     final T5FeedForward feedForward; // layer.2.DenseReluDense
     private final float dropout;
+    private final DropoutNoise noise;
 
-    T5DecoderBlock(T5Config config, boolean first) {
+    T5DecoderBlock(T5Config config, boolean first, DropoutNoise noise) {
         this.dropout = (float) config.dropoutRate();
+        this.noise = noise;
         float eps = (float) config.layerNormEpsilon();
         selfAttentionNorm = addChildBlock("selfAttentionNorm", new T5LayerNorm(eps));
-        selfAttention = addChildBlock("selfAttention", new T5Attention(config, first, false));
+        selfAttention = addChildBlock("selfAttention", new T5Attention(config, first, false, noise));
         crossAttentionNorm = addChildBlock("crossAttentionNorm", new T5LayerNorm(eps));
-        crossAttention = addChildBlock("crossAttention", new T5Attention(config, false, false));
+        crossAttention = addChildBlock("crossAttention", new T5Attention(config, false, false, noise));
         feedForwardNorm = addChildBlock("feedForwardNorm", new T5LayerNorm(eps));
-        feedForward = addChildBlock("feedForward", new T5FeedForward(config));
+        feedForward = addChildBlock("feedForward", new T5FeedForward(config, noise));
     }
 
     /**
@@ -39,11 +41,11 @@ public final class T5DecoderBlock extends AbstractBlock {
      */
     public NDArray forward(NDArray y, NDArray memory, NDArray selfBias, NDArray crossBias, boolean training) {
         NDArray h = selfAttentionNorm.forward(y);
-        y = y.add(maybeDropout(selfAttention.forward(h, h, selfBias, training), dropout, training));
+        y = y.add(maybeDropout(noise, selfAttention.forward(h, h, selfBias, training), dropout, training));
         h = crossAttentionNorm.forward(y);
-        y = y.add(maybeDropout(crossAttention.forward(h, memory, crossBias, training), dropout, training));
+        y = y.add(maybeDropout(noise, crossAttention.forward(h, memory, crossBias, training), dropout, training));
         NDArray f = feedForward.forward(feedForwardNorm.forward(y), training);
-        return y.add(maybeDropout(f, dropout, training));
+        return y.add(maybeDropout(noise, f, dropout, training));
     }
 
     /**

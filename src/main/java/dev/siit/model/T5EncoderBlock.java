@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -18,26 +17,28 @@ public final class T5EncoderBlock extends AbstractBlock {
     final T5LayerNorm feedForwardNorm; // layer.1.layer_norm
     final T5FeedForward feedForward; // layer.1.DenseReluDense
     private final float dropout;
+    private final DropoutNoise noise;
 
-    T5EncoderBlock(T5Config config, boolean first) {
+    T5EncoderBlock(T5Config config, boolean first, DropoutNoise noise) {
         this.dropout = (float) config.dropoutRate();
+        this.noise = noise;
         float eps = (float) config.layerNormEpsilon();
         selfAttentionNorm = addChildBlock("selfAttentionNorm", new T5LayerNorm(eps));
-        selfAttention = addChildBlock("selfAttention", new T5Attention(config, first, true));
+        selfAttention = addChildBlock("selfAttention", new T5Attention(config, first, true, noise));
         feedForwardNorm = addChildBlock("feedForwardNorm", new T5LayerNorm(eps));
-        feedForward = addChildBlock("feedForward", new T5FeedForward(config));
+        feedForward = addChildBlock("feedForward", new T5FeedForward(config, noise));
     }
 
     /** x (B, S, d), bias (B, H, S, S) position bias + padding mask -> (B, S, d). */
     public NDArray forward(NDArray x, NDArray bias, boolean training) {
         NDArray h = selfAttentionNorm.forward(x);
-        x = x.add(maybeDropout(selfAttention.forward(h, h, bias, training), dropout, training));
+        x = x.add(maybeDropout(noise, selfAttention.forward(h, h, bias, training), dropout, training));
         NDArray f = feedForward.forward(feedForwardNorm.forward(x), training);
-        return x.add(maybeDropout(f, dropout, training));
+        return x.add(maybeDropout(noise, f, dropout, training));
     }
 
-    static NDArray maybeDropout(NDArray x, float rate, boolean training) {
-        return training && rate > 0 ? Dropout.dropout(x, rate, true).head() : x;
+    static NDArray maybeDropout(DropoutNoise noise, NDArray x, float rate, boolean training) {
+        return training && rate > 0 ? noise.apply(x, rate) : x;
     }
 
     @Override

@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -29,8 +28,10 @@ public final class T5FeedForward extends AbstractBlock {
     final Parameter wo;
     private final boolean gated;
     private final float dropout;
+    private final DropoutNoise noise;
 
-    T5FeedForward(T5Config config) {
+    T5FeedForward(T5Config config, DropoutNoise noise) {
+        this.noise = noise;
         this.gated = config.gated();
         this.dropout = (float) config.dropoutRate();
         if (gated) {
@@ -58,7 +59,7 @@ public final class T5FeedForward extends AbstractBlock {
             hidden = Linear.linear(x, wi.getArray()).head().getNDArrayInternal().relu();
         }
         if (training && dropout > 0) {
-            hidden = Dropout.dropout(hidden, dropout, true).head();
+            hidden = noise.apply(hidden, dropout);
         }
         return Linear.linear(hidden, wo.getArray()).head();
     }

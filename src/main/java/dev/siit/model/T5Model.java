@@ -62,13 +62,15 @@ public final class T5Model extends AbstractBlock implements Seq2SeqModel, AutoCl
     /** (V, d) untied LM head; null when tied. */
     final Parameter lmHead;
     private Map<String, String> provenance = Map.of();
+    /** Dropout masks of training forwards; {@link #reseedDropout} makes them reproducible. */
+    private final DropoutNoise dropoutNoise = new DropoutNoise(0);
 
     private T5Model(T5Config config, Device device) {
         this.config = config;
         this.manager = NDManager.newBaseManager(device);
         shared = addParameter(T5FeedForward.weight("shared.weight"));
-        encoder = addChildBlock("encoder", T5Stack.encoder(config));
-        decoder = addChildBlock("decoder", T5Stack.decoder(config));
+        encoder = addChildBlock("encoder", T5Stack.encoder(config, dropoutNoise));
+        decoder = addChildBlock("decoder", T5Stack.decoder(config, dropoutNoise));
         lmHead = config.tieWordEmbeddings() ? null : addParameter(T5FeedForward.weight("lm_head.weight"));
     }
 
@@ -324,6 +326,11 @@ public final class T5Model extends AbstractBlock implements Seq2SeqModel, AutoCl
                     T5Stack.keyMaskBias(attentionMask), training); // (B, T, d)
             return lmLogits(hidden); // (B, T, V)
         });
+    }
+
+    @Override
+    public void reseedDropout(long seed) {
+        dropoutNoise.reseed(seed);
     }
 
     @Override

@@ -26,27 +26,30 @@ public final class T5Stack extends AbstractBlock {
     private final boolean decoder;
     private final float dropout;
 
-    private T5Stack(T5Config config, boolean decoder) {
+    private final DropoutNoise noise;
+
+    private T5Stack(T5Config config, boolean decoder, DropoutNoise noise) {
         this.decoder = decoder;
         this.dropout = (float) config.dropoutRate();
+        this.noise = noise;
         if (decoder) {
             for (int i = 0; i < config.numDecoderLayers(); i++) {
-                decoderBlocks.add(addChildBlock("block" + i, new T5DecoderBlock(config, i == 0)));
+                decoderBlocks.add(addChildBlock("block" + i, new T5DecoderBlock(config, i == 0, noise)));
             }
         } else {
             for (int i = 0; i < config.numLayers(); i++) {
-                encoderBlocks.add(addChildBlock("block" + i, new T5EncoderBlock(config, i == 0)));
+                encoderBlocks.add(addChildBlock("block" + i, new T5EncoderBlock(config, i == 0, noise)));
             }
         }
         finalLayerNorm = addChildBlock("finalLayerNorm", new T5LayerNorm((float) config.layerNormEpsilon()));
     }
 
-    static T5Stack encoder(T5Config config) {
-        return new T5Stack(config, false);
+    static T5Stack encoder(T5Config config, DropoutNoise noise) {
+        return new T5Stack(config, false, noise);
     }
 
-    static T5Stack decoder(T5Config config) {
-        return new T5Stack(config, true);
+    static T5Stack decoder(T5Config config, DropoutNoise noise) {
+        return new T5Stack(config, true, noise);
     }
 
     public boolean isDecoder() {
@@ -80,11 +83,11 @@ public final class T5Stack extends AbstractBlock {
         int s = (int) embedded.getShape().get(1);
         NDArray bias = encoderBlocks.get(0).selfAttention.positionBias(embedded.getManager(), s, s, 0)
                 .add(keyMask); // (B, H, S, S)
-        NDArray x = T5EncoderBlock.maybeDropout(embedded, dropout, training);
+        NDArray x = T5EncoderBlock.maybeDropout(noise, embedded, dropout, training);
         for (T5EncoderBlock block : encoderBlocks) {
             x = block.forward(x, bias, training);
         }
-        return T5EncoderBlock.maybeDropout(finalLayerNorm.forward(x), dropout, training);
+        return T5EncoderBlock.maybeDropout(noise, finalLayerNorm.forward(x), dropout, training);
     }
 
     /**
@@ -96,11 +99,11 @@ public final class T5Stack extends AbstractBlock {
         NDManager m = embedded.getManager();
         NDArray selfBias = decoderBlocks.get(0).selfAttention.positionBias(m, t, t, 0)
                 .add(causalMaskBias(m, t)); // (1, H, T, T)
-        NDArray y = T5EncoderBlock.maybeDropout(embedded, dropout, training);
+        NDArray y = T5EncoderBlock.maybeDropout(noise, embedded, dropout, training);
         for (T5DecoderBlock block : decoderBlocks) {
             y = block.forward(y, memory, selfBias, crossKeyMask, training);
         }
-        return T5EncoderBlock.maybeDropout(finalLayerNorm.forward(y), dropout, training);
+        return T5EncoderBlock.maybeDropout(noise, finalLayerNorm.forward(y), dropout, training);
     }
 
     /** One cached decoder position: embedded (N, 1, d) -> hidden (N, 1, d) after the final norm. */

@@ -171,6 +171,7 @@ public final class Trainer implements AutoCloseable {
             long t0 = System.nanoTime();
             SplittableRandom rng = new SplittableRandom(mix(config.seed(), epoch));
             manager.getEngine().setRandomSeed((int) mix(config.seed() + 1, epoch));
+            model.reseedDropout(mix(config.seed() + 1, epoch));
             List<Seq2SeqExample> examples = source.examples(epoch, rng.split());
             int[] order = permutation(examples.size(), rng);
             double lossSum = 0;

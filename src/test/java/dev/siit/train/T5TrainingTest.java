@@ -33,8 +33,8 @@ class T5TrainingTest {
             GenerativeRecommender rec = new GenerativeRecommender(model, trie, TrainerTest.PROMPTS, 6, 8, 0);
             SequentialRecommendationSource source = new SequentialRecommendationSource(TrainerTest.examples(),
                     TrainerTest.PROMPTS, TrainerTest.IDS, 1);
-            TrainConfig c = TrainerTest.config(40).with(Map.of("learning_rate", 0.02, "batch_size", 6, "schedule", "constant",
-                    "patience", 0, "eval_every", 40, "warmup_steps", 3));
+            TrainConfig c = TrainerTest.config(60).with(Map.of("learning_rate", 0.02, "batch_size", 6, "schedule", "constant",
+                    "patience", 0, "eval_every", 60, "warmup_steps", 3));
             EvaluationResult before = rec.evaluate(m, TrainerTest.examples(), 6, new int[] {1}, new SplittableRandom(1));
             try (Trainer t = new Trainer(model, c, m, 0).progress(false)) {
                 t.fit(source, rec.validator(TrainerTest.examples(), 6, 5, 0),
