@@ -110,7 +110,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (!Set.of("train", "decode", "all").contains(mode)) {
             throw new InputException("--mode must be train, decode or all, got " + mode);
         }
-        if (vocab < 2 + idLength * codes) {
+        if (vocab < 3 + idLength * codes) { // pad, EOS and at least one text token for the prompts
             throw new InputException("--vocab " + vocab + " is too small for " + idLength + " x " + codes + " item tokens");
         }
         T5Config cfg = new T5Config(vocab, dModel, dKv, dFf, layers, decoderLayers == null ? layers : decoderLayers, heads,
@@ -137,7 +137,7 @@ public final class BenchCommand implements Callable<Integer> {
         TrainConfig c = TrainConfig.defaults().with(Map.of("batch_size", batchSize, "warmup_steps", 0));
         List<Seq2SeqExample> batch = new ArrayList<>(batchSize);
         for (int i = 0; i < batchSize; i++) {
-            int[] in = randomTokens(rng, encLen, 2, 32100);
+            int[] in = randomTokens(rng, encLen, 2, vocab - idLength * codes);
             in[encLen - 1] = 1;
             int[] target = randomTokens(rng, decLen, vocab - idLength * codes, vocab);
             target[decLen - 1] = 1;
@@ -181,7 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
         ConstrainedBeamSearch search = new ConstrainedBeamSearch(model, trie, beam, 0);
         int[][] prompts = new int[decodeBatch][];
         for (int i = 0; i < decodeBatch; i++) {
-            prompts[i] = randomTokens(rng, encLen, 2, 32100);
+            prompts[i] = randomTokens(rng, encLen, 2, vocab - idLength * codes);
             prompts[i][encLen - 1] = 1;
         }
         for (int i = 0; i < warmup; i++) {

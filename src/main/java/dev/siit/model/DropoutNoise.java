@@ -83,6 +83,11 @@ public final class DropoutNoise {
         return r;
     }
 
+    /** 1 when the low 16 bits are at least the threshold, else 0 (branch-free). */
+    private static byte keep(long bits, int threshold) {
+        return (byte) ((((int) bits & 0xFFFF) - threshold) >>> 31 ^ 1);
+    }
+
     /** Fills out[0, limit) with 1 = keep, 0 = drop; chunk c drawn from {@code chunkRngs[c]}. */
     static void keepMask(ByteBuffer out, float rate, SplittableRandom[] chunkRngs) {
         int n = out.limit();
@@ -92,14 +97,16 @@ public final class DropoutNoise {
             int len = (int) Math.min(CHUNK, n - lo);
             byte[] chunk = new byte[len];
             SplittableRandom r = chunkRngs[c];
-            long bits = 0;
-            for (int i = 0; i < len; i++) {
-                if ((i & 3) == 0) {
-                    bits = r.nextLong();
-                }
-                int u = (int) (bits & 0xFFFF); // 16 fresh bits per element
-                bits >>>= 16;
-                chunk[i] = (byte) (u >= threshold ? 1 : 0);
+            int i = 0;
+            for (; i + 4 <= len; i += 4) { // four 16-bit draws per 64-bit value
+                long bits = r.nextLong();
+                chunk[i] = keep(bits, threshold);
+                chunk[i + 1] = keep(bits >>> 16, threshold);
+                chunk[i + 2] = keep(bits >>> 32, threshold);
+                chunk[i + 3] = keep(bits >>> 48, threshold);
+            }
+            for (long bits = r.nextLong(); i < len; i++, bits >>>= 16) {
+                chunk[i] = keep(bits, threshold);
             }
             out.put(lo, chunk);
         });

@@ -69,16 +69,17 @@ public final class AdamW implements AutoCloseable {
                 return new NDArray[] {m, v};
             });
             // temporaries of the update die with the scope; m, v and the weight change in place
+            // scalars as float: a Java double would make DJL compute in float64 and convert back
             try (NDScope scope = new NDScope()) {
                 NDArray w = p.weight();
-                NDArray g = gradScale == 1.0 ? p.gradient() : p.gradient().mul(gradScale);
+                NDArray g = gradScale == 1.0 ? p.gradient() : p.gradient().mul((float) gradScale);
                 if (weightDecay > 0 && decays(p.name(), w.getShape())) {
-                    w.muli(1 - lr * weightDecay);
+                    w.muli((float) (1 - lr * weightDecay));
                 }
-                mv[0].muli(beta1).addi(g.mul(1 - beta1));
-                mv[1].muli(beta2).addi(g.square().muli(1 - beta2));
-                NDArray denom = mv[1].sqrt().divi(Math.sqrt(bc2)).addi(epsilon);
-                w.subi(mv[0].div(denom).muli(lr / bc1));
+                mv[0].muli((float) beta1).addi(g.mul((float) (1 - beta1)));
+                mv[1].muli((float) beta2).addi(g.square().muli((float) (1 - beta2)));
+                NDArray denom = mv[1].sqrt().divi((float) Math.sqrt(bc2)).addi((float) epsilon);
+                w.subi(mv[0].div(denom).muli((float) (lr / bc1)));
             }
         }
     }
