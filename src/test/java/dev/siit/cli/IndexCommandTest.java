@@ -10,6 +10,8 @@ import dev.siit.data.DatasetLoader;
 import dev.siit.data.InteractionDataset;
 import dev.siit.ids.IndexFile;
 import dev.siit.ids.ItemIdentifiers;
+import dev.siit.run.Provenance;
+import dev.siit.run.RunDirectory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -53,7 +55,7 @@ class IndexCommandTest {
         assertEquals(1349, ids.numItems());
         assertTrue(ids.unique());
         JsonNode stats = new ObjectMapper().readTree(dir.resolve("ml/index-stats.json").toFile());
-        assertEquals("siit-index-stats/1", stats.get("format").asText());
+        assertEquals("siit-index-stats/2", stats.get("format").asText());
         assertEquals("sid", stats.get("method").asText());
         assertEquals("suffix", stats.get("collisions").asText());
         assertEquals(3, stats.get("seed").asLong());
@@ -62,6 +64,37 @@ class IndexCommandTest {
         // 1349 items numbered 1001..2349: first digit 1 or 2, then three digit levels
         assertEquals("[2,10,10,10]", stats.get("stats").get("codesUsed").toString());
         assertEquals(0, stats.get("stats").get("collidingItems").asInt());
+        // full provenance, as every artifact records it
+        JsonNode prov = stats.get("provenance");
+        assertEquals(Provenance.VERSION, prov.get("version").asInt());
+        assertEquals(3, prov.get("seed").asLong());
+        assertEquals(data.fingerprint(), prov.get("dataFingerprint").asText());
+        assertEquals("siit index --method sid --data " + SHARED.resolve("ml-100k") + " --out " + out + " --seed 3",
+                prov.get("commandLine").asText());
+        assertEquals(RunDirectory.hash("sid", "suffix", java.util.Map.of("start", 1001)),
+                prov.get("configHash").asText());
+        Process git = new ProcessBuilder("git", "rev-parse", "HEAD").start(); // surefire runs in the checkout
+        String head = new String(git.getInputStream().readAllBytes()).strip();
+        assertEquals(0, git.waitFor());
+        assertEquals(head, prov.get("gitCommit").asText());
+        assertTrue(prov.get("gitDirty").isBoolean(), prov.toString());
+        assertEquals("0.36.0", prov.get("libraries").get("ai.djl:api").asText());
+        assertEquals("2.7.1", prov.get("libraries").get("pytorch").asText());
+        assertTrue(prov.get("javaVersion").asText().startsWith(System.getProperty("java.version")), prov.toString());
+    }
+
+    @Test
+    void configHashSeparatesMethodsAndCollisionModes() throws Exception {
+        Path a = dir.resolve("a/x.index.json");
+        Path b = dir.resolve("b/x.index.json");
+        String ml = SHARED.resolve("ml-100k").toString();
+        assertEquals(0, run("index", "--method", "iid", "--data", ml, "--out", a.toString()).code());
+        assertEquals(0, run("index", "--method", "iid", "--collisions", "none", "--data", ml, "--out", b.toString()).code());
+        JsonNode pa = new ObjectMapper().readTree(dir.resolve("a/index-stats.json").toFile()).get("provenance");
+        JsonNode pb = new ObjectMapper().readTree(dir.resolve("b/index-stats.json").toFile()).get("provenance");
+        assertEquals(RunDirectory.hash("iid", "suffix", java.util.Map.of()), pa.get("configHash").asText());
+        assertEquals(RunDirectory.hash("iid", "none", java.util.Map.of()), pb.get("configHash").asText());
+        assertFalse(pa.get("configHash").asText().equals(pb.get("configHash").asText()));
     }
 
     @Test
