@@ -18,6 +18,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -97,16 +98,65 @@ class IndexCommandTest {
         assertFalse(pa.get("configHash").asText().equals(pb.get("configHash").asText()));
     }
 
-    @Test
-    void textMethodsRefuseInstrumentsWithExitTwo() {
-        for (String m : new String[] {"tid", "tiger", "letter"}) {
-            Path out = dir.resolve(m + ".index.json");
-            Run r = run("index", "--method", m, "--data", SHARED.resolve("amazon/Instruments").toString(),
-                    "--out", out.toString());
-            assertEquals(2, r.code(), m);
-            assertTrue(r.err().contains(m.toUpperCase() + " needs item titles, but 9922 of 9922 items"), r.err());
-            assertFalse(Files.exists(out), "nothing written");
+    /** A refusal: exit 2, one line "error: ..." naming the problem, and nothing written. */
+    private void assertRefused(Run r, Path folder, String expected) throws Exception {
+        assertEquals(2, r.code(), r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("error: "), r.err());
+        assertTrue(r.err().contains(expected), r.err());
+        try (var files = Files.list(folder)) {
+            assertEquals(List.of(), files.toList(), "nothing written");
         }
+    }
+
+    @Test
+    void textMethodsRefuseInstrumentsWithExitTwo() throws Exception {
+        String ins = SHARED.resolve("amazon/Instruments").toString();
+        for (String m : new String[] {"tid", "tiger", "letter"}) {
+            Path folder = Files.createDirectories(dir.resolve(m));
+            Path out = folder.resolve("ins.index.json");
+            assertRefused(run("index", "--method", m, "--data", ins, "--out", out.toString()), folder,
+                    m.toUpperCase() + " needs item titles, but 9922 of 9922 items of dataset Instruments have none");
+        }
+        // placeholder titles are for a few missing titles, not for a dataset without text (one
+        // method suffices: the three share TrainingItems.withPlaceholderTitles, and loading
+        // Instruments is the slow part of this test)
+        Path folder = dir.resolve("letter");
+        assertRefused(run("index", "--method", "letter", "--placeholder-titles", "--data", ins,
+                "--out", folder.resolve("ins.index.json").toString()),
+                folder, "9922 of 9922 items of dataset Instruments have none: too many for placeholder titles");
+    }
+
+    @Test
+    void textMethodsRefuseTheMovieLensItemWithoutTitleUnlessAskedTo() throws Exception {
+        String ml = SHARED.resolve("ml-100k").toString();
+        for (String m : new String[] {"tid", "tiger", "letter"}) {
+            Path folder = Files.createDirectories(dir.resolve(m));
+            assertRefused(run("index", "--method", m, "--data", ml, "--out", folder.resolve("ml.index.json").toString()),
+                    folder, "1 of 1349 items of dataset ml-100k have none (--placeholder-titles");
+        }
+    }
+
+    @Test
+    void letterRefusesMissingOrForeignCollaborativeEmbeddingsBeforeAnyWork() throws Exception {
+        String ml = SHARED.resolve("ml-100k").toString();
+        Path folder = Files.createDirectories(dir.resolve("letter"));
+        String out = folder.resolve("ml.index.json").toString();
+        assertRefused(run("index", "--method", "letter", "--placeholder-titles", "--data", ml, "--out", out), folder,
+                "LETTER with alpha > 0 needs collaborative item embeddings: pass --cf-embeddings");
+        // embeddings of another dataset (an id ml-100k does not have) are refused before MiniLM runs
+        Path cf = Files.createDirectories(dir.resolve("cf")).resolve("other.json");
+        Files.writeString(cf, "{\"items\": [\"1\", \"B00ABC\"], \"embeddings\": [[1, 2], [3, 4]]}");
+        long t0 = System.nanoTime();
+        assertRefused(run("index", "--method", "letter", "--placeholder-titles", "--cf-embeddings", cf.toString(),
+                "--data", ml, "--out", out), folder, "item id \"B00ABC\" (row 1) is not an item of the dataset");
+        assertTrue((System.nanoTime() - t0) / 1e9 < 60, "refused before embedding 1349 texts");
+        // TIGER and LETTER without the text cache they were pointed at compute it; a cache of other
+        // items is refused like foreign collaborative embeddings
+        Path text = dir.resolve("cf/text.json");
+        Files.writeString(text, "{\"items\": [\"B00ABC\"], \"embeddings\": [[1, 2]]}");
+        assertRefused(run("index", "--method", "tiger", "--placeholder-titles", "--text-embeddings", text.toString(),
+                "--data", ml, "--out", out), folder, "item id \"B00ABC\" (row 0) is not an item of the dataset");
     }
 
     @Test
