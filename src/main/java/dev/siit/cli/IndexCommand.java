@@ -22,6 +22,7 @@ import dev.siit.ids.cid.CollaborativeIndexer;
 import dev.siit.ids.rqvae.RqVaeConfig;
 import dev.siit.ids.rqvae.RqVaeIndexer;
 import dev.siit.io.InputException;
+import dev.siit.run.Provenance;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -158,9 +159,12 @@ public final class IndexCommand implements Callable<Integer> {
         ItemIdentifiers ids = CollisionResolver.resolve(raw, mode, m);
         double seconds = (System.nanoTime() - t0) / 1e9;
         IdentifierStats stats = IdentifierStats.of(ids);
+        Map<String, Object> cfgMap = IndexerConfigFile.asMap(cfg);
+        Provenance provenance = Provenance.capture(IndexReport.configHash(m, mode.cliName(), cfgMap),
+                dataset.fingerprint(), seed);
         IndexReport report = new IndexReport(IndexReport.FORMAT, m, mode.cliName(), seed,
-                IndexerConfigFile.asMap(cfg), dataset.name(), dataset.fingerprint(), out.toString(), placeholders, seconds,
-                stats, IdentifierStats.of(raw.ids()), trainingSummary(indexer));
+                cfgMap, dataset.name(), dataset.fingerprint(), out.toString(), placeholders, seconds,
+                stats, IdentifierStats.of(raw.ids()), trainingSummary(indexer), provenance);
         IndexFile.write(out, dataset, ids);
         Path statsFile = statsOut != null ? statsOut : out.toAbsolutePath().resolveSibling("index-stats.json");
         report.write(statsFile);
