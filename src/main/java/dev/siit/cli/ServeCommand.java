@@ -75,6 +75,12 @@ public final class ServeCommand implements Runnable {
     @Option(names = "--threads", defaultValue = "64", description = "HTTP handler threads (default: ${DEFAULT-VALUE}).")
     int threads;
 
+    @Option(names = "--engine-threads", paramLabel = "N",
+            description = "PyTorch intra-op threads for the model (default: cores - 1, at least 1: the HTTP threads "
+                    + "and the batcher need a core too; on 2 cores this beat 2 engine threads at 1, 8 and 32 clients, "
+                    + "docs/serving.md).")
+    Integer engineThreads;
+
     @Override
     public void run() {
         if (port < 0 || port > 65535) {
@@ -84,9 +90,17 @@ public final class ServeCommand implements Runnable {
             throw new InputException("--history, --max-batch, --queue and --threads must be >= 1 and --batch-wait-ms >= 0");
         }
         requireResolvable(host);
+        int engine = engineThreads != null ? engineThreads : Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+        if (engine < 1) {
+            throw new InputException("--engine-threads must be >= 1, got " + engine);
+        }
         ServedModel model = source.run != null
                 ? RunRecommender.load(runsRoot, source.run, device, beam, template)
                 : ServedModel.cooccurrence(source.data, kcore, history);
+        if (source.run != null) {
+            ai.djl.pytorch.jni.JniUtils.setNumThreads(engine); // the engine is loaded by now
+            LOG.info("engine intra-op threads: {}", engine);
+        }
         // one request through the model before listening: the engine's first call is slow, and a user
         // should not be the one who pays for it
         model.recommender().recommendBatch(java.util.List.of(new int[] {0}), 1);
