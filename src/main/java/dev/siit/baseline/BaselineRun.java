@@ -15,6 +15,7 @@ import dev.siit.data.LeaveOneOutSplit;
 import dev.siit.eval.EvaluationResult;
 import dev.siit.io.AtomicFiles;
 import dev.siit.io.InputException;
+import dev.siit.io.NpyMatrix;
 import dev.siit.io.PhaseTimer;
 import java.io.IOException;
 import java.nio.file.Path;

@@ -8,6 +8,8 @@ import ai.djl.training.GradientCollector;
 import dev.siit.baseline.TrainingCheckpoint.EpochRecord;
 import dev.siit.data.LeaveOneOutSplit;
 import dev.siit.eval.EvaluationResult;
+import dev.siit.optim.AdamW;
+import dev.siit.optim.TrainableParameter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +69,7 @@ public final class BaselineTrainer {
             throw new dev.siit.io.InputException("no user has 2 or more training interactions: nothing to train on");
         }
         ModelWeights weights = model.weights();
-        AdamW adam = new AdamW(weights, config.learningRate(), config.weightDecay());
+        AdamW adam = optimizer(weights, config);
         List<EpochRecord> curve = new ArrayList<>();
         int epoch = 0;
         int bestEpoch = 0;
@@ -81,7 +83,7 @@ public final class BaselineTrainer {
                         + "data or seed: use a new --run name or delete it");
             }
             weights.restore(c.weights());
-            adam.restore(c.adamStep(), c.moments());
+            c.restoreOptimizer(adam, weights);
             epoch = c.epoch();
             bestEpoch = c.bestEpoch();
             bestNdcg = c.bestNdcg();
@@ -118,7 +120,7 @@ public final class BaselineTrainer {
             if (checkpoint != null) {
                 try (NDScope scope = new NDScope()) {
                     new TrainingCheckpoint(provenance, epoch, bestEpoch, bestNdcg, bad, List.copyOf(curve),
-                            adam.stepCount(), weights.snapshot(), adam.moments(), best).write(checkpoint, weights);
+                            adam.stepCount(), weights.snapshot(), TrainingCheckpoint.moments(adam, weights), best).write(checkpoint, weights);
                 }
             }
         }
@@ -158,7 +160,7 @@ public final class BaselineTrainer {
                         throw new IllegalStateException(model.name() + ": training loss is " + l + " in epoch " + epoch
                                 + " step " + (done + 1) + "; the checkpoint of the previous epoch is kept");
                     }
-                    adam.step();
+                    step(model.weights(), adam);
                     sum += l;
                 }
                 done++;
@@ -174,6 +176,28 @@ public final class BaselineTrainer {
             }
         }
         return sum / batches.size();
+    }
+
+    /**
+     * Adam (beta1 0.9, beta2 0.999, eps 1e-8) with decoupled weight decay on every weight, in the
+     * arithmetic the published baseline results were trained with; its moments live in the
+     * weights' manager.
+     */
+    static AdamW optimizer(ModelWeights weights, BaselineConfig config) {
+        return new AdamW(weights.manager(), 0.9, 0.999, 1e-8, config.weightDecay(), AdamW.DECAY_ALL,
+                AdamW.Arithmetic.CORRECTED_MOMENTS);
+    }
+
+    /** One update from the gradients left by the last backward pass; call inside an NDScope. */
+    private void step(ModelWeights weights, AdamW adam) {
+        List<TrainableParameter> params = new ArrayList<>(weights.all().size());
+        for (java.util.Map.Entry<String, NDArray> e : weights.all().entrySet()) {
+            params.add(new TrainableParameter(e.getKey(), e.getValue(), e.getValue().getGradient()));
+        }
+        adam.step(params, config.learningRate(), 1.0);
+        for (TrainableParameter p : params) {
+            p.gradient().subi(p.gradient()); // gradients accumulate across backward passes in PyTorch: clear them
+        }
     }
 
     /**

@@ -1,7 +1,10 @@
 package dev.siit.baseline;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
 import dev.siit.io.AtomicFiles;
 import dev.siit.io.InputException;
+import dev.siit.optim.AdamW;
 import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
@@ -10,7 +13,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything needed to resume a baseline run after the epoch it was written at: the current
@@ -94,6 +99,38 @@ public record TrainingCheckpoint(String provenance, int epoch, int bestEpoch, do
         } catch (IOException e) {
             throw new InputException("cannot read checkpoint " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The optimiser's moments in this file's layout: m and v interleaved, in weight order; zeros
+     * for a weight not updated yet (the optimiser creates moments at the first update).
+     */
+    static List<float[]> moments(AdamW adam, ModelWeights model) {
+        List<float[]> out = new ArrayList<>(2 * model.all().size());
+        for (Map.Entry<String, NDArray> e : model.all().entrySet()) {
+            NDArray[] mv = adam.moments(e.getKey());
+            int size = (int) e.getValue().size();
+            out.add(mv == null ? new float[size] : mv[0].toFloatArray());
+            out.add(mv == null ? new float[size] : mv[1].toFloatArray());
+        }
+        return out;
+    }
+
+    /** Restores {@code adam} from this checkpoint's step count and moments. */
+    void restoreOptimizer(AdamW adam, ModelWeights model) {
+        Map<String, NDArray> named = model.all();
+        if (moments.size() != 2 * named.size()) {
+            throw new IllegalArgumentException(moments.size() + " moment tensors for " + named.size() + " weights");
+        }
+        Map<String, float[][]> mv = new LinkedHashMap<>();
+        Map<String, Shape> shapes = new LinkedHashMap<>();
+        int i = 0;
+        for (Map.Entry<String, NDArray> e : named.entrySet()) {
+            mv.put(e.getKey(), new float[][] {moments.get(2 * i), moments.get(2 * i + 1)});
+            shapes.put(e.getKey(), e.getValue().getShape());
+            i++;
+        }
+        adam.restore(adamStep, mv, shapes);
     }
 
     private static void writeTensors(DataOutputStream out, List<float[]> tensors) throws IOException {

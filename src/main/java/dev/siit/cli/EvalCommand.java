@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -28,11 +29,8 @@ public final class EvalCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--runs", defaultValue = "runs", description = "Folder holding the runs (default: ${DEFAULT-VALUE}).")
-    Path runsRoot;
-
-    @Option(names = "--run", required = true, description = "Run name (runs/NAME/).")
-    String run;
+    @Mixin
+    RunOptions runOptions;
 
     @Option(names = "--split", defaultValue = "test", description = "test or valid (default: ${DEFAULT-VALUE}).")
     String split;
@@ -54,7 +52,7 @@ public final class EvalCommand implements Callable<Integer> {
         if (!split.equals("test") && !split.equals("valid")) {
             throw new dev.siit.io.InputException("--split must be test or valid, got " + split);
         }
-        RecommenderRun r = RecommenderRun.open(runsRoot, run);
+        RecommenderRun r = RecommenderRun.open(runOptions.runsRoot, runOptions.run);
         Path weights = r.weightsDir();
         int b = beam == null ? r.config.beam() : beam;
         List<Example> users = r.split.heldOut(split);
@@ -73,7 +71,7 @@ public final class EvalCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("format_version", 1);
-        out.put("run", run);
+        out.put("run", runOptions.run);
         out.put("split", split);
         out.put("users", result.users());
         out.put("beam", b);
@@ -86,7 +84,7 @@ public final class EvalCommand implements Callable<Integer> {
         Path file = r.dir.resolve("eval").resolve(split).resolve("metrics.json");
         AtomicFiles.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out) + "\n");
         var o = spec.commandLine().getOut();
-        o.printf("%s %s: %d users, %.1f s (%.1f users/s)%n", run, split, result.users(), seconds, result.users() / seconds);
+        o.printf("%s %s: %d users, %.1f s (%.1f users/s)%n", runOptions.run, split, result.users(), seconds, result.users() / seconds);
         for (int k : new int[] {5, 10, 20}) {
             o.printf("  recall@%-2d %.4f   ndcg@%-2d %.4f   coverage@%-2d %.4f%n", k, result.get("recall@" + k), k,
                     result.get("ndcg@" + k), k, result.get("coverage@" + k));

@@ -11,6 +11,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -28,21 +29,19 @@ public final class ExperimentCommand implements Runnable {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Experiment config (YAML).")
     Path config;
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "experiments",
-            description = "Parent of experiment folders (default: ${DEFAULT-VALUE}).")
-    Path dir;
+    @Mixin
+    LoopOptions.ExperimentDir experiments;
 
-    @Option(names = "--tokenizer", paramLabel = "PATH", defaultValue = "../shared/data/t5-tokenizer",
-            description = "T5 tokenizer.json or its folder (default: ${DEFAULT-VALUE}).")
-    Path tokenizer;
+    @Mixin
+    LoopOptions.Tokenizer tokenizer;
 
-    @Option(names = "--no-similarity", description = "Skip the semantic identifier similarity (no MiniLM embeddings).")
-    boolean noSimilarity;
+    @Mixin
+    LoopOptions.Similarity similarity;
 
     @Override
     public void run() {
         ExperimentConfig c = ExperimentConfig.load(config);
-        Path report = run(c, dir, tokenizer, noSimilarity, List.of(), spec.commandLine().getOut());
+        Path report = run(c, experiments.path, tokenizer.path, similarity.noSimilarity, List.of(), spec.commandLine().getOut());
         spec.commandLine().getOut().println("report: " + report.toAbsolutePath().normalize());
     }
 

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -35,17 +36,15 @@ public final class QuickstartCommand implements Runnable {
             description = "MovieLens-100K folder (default: ${DEFAULT-VALUE}).")
     Path data;
 
-    @Option(names = "--dir", paramLabel = "DIR", defaultValue = "experiments",
-            description = "Parent of experiment folders (default: ${DEFAULT-VALUE}).")
-    Path dir;
+    @Mixin
+    LoopOptions.ExperimentDir experiments;
 
     @Option(names = "--seeds", paramLabel = "N", defaultValue = "1",
             description = "Seeds 1..N (default: ${DEFAULT-VALUE}; 3 or more for a comparison that can be reported).")
     int seeds;
 
-    @Option(names = "--tokenizer", paramLabel = "PATH", defaultValue = "../shared/data/t5-tokenizer",
-            description = "T5 tokenizer.json or its folder (default: ${DEFAULT-VALUE}).")
-    Path tokenizer;
+    @Mixin
+    LoopOptions.Tokenizer tokenizer;
 
     @Override
     public void run() {
@@ -71,7 +70,7 @@ public final class QuickstartCommand implements Runnable {
             tree.put("name", tree.get("name").asText() + "-" + seeds + "seeds");
         }
         // the resolved config goes through the same loader (and validation) as any experiment file
-        Path resolved = dir.resolve(tree.get("name").asText() + ".yaml");
+        Path resolved = experiments.path.resolve(tree.get("name").asText() + ".yaml");
         try {
             AtomicFiles.writeString(resolved, yaml.writeValueAsString(tree));
         } catch (IOException e) {
@@ -80,7 +79,7 @@ public final class QuickstartCommand implements Runnable {
         ExperimentConfig c = ExperimentConfig.load(resolved);
         PrintWriter out = spec.commandLine().getOut();
         out.println("quickstart: REDUCED configuration (" + resolved + "); full settings: configs/ml100k-full.yaml");
-        Path report = ExperimentCommand.run(c, dir, tokenizer, false, List.of(
+        Path report = ExperimentCommand.run(c, experiments.path, tokenizer.path, false, List.of(
                 "Quickstart: a REDUCED configuration (small 2+2-layer T5, fewer epochs, each user's last "
                         + "training positions only) for a short run; it is not the paper's setting. "
                         + "The full settings are in configs/ml100k-full.yaml."), out);

@@ -5,7 +5,6 @@ import dev.siit.data.ItemText;
 import dev.siit.io.InputException;
 import dev.siit.model.ConstrainedBeamSearch.ScoredItem;
 import dev.siit.model.T5Model;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -23,11 +23,8 @@ public final class RecommendCommand implements Callable<Integer> {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--runs", defaultValue = "runs", description = "Folder holding the runs (default: ${DEFAULT-VALUE}).")
-    Path runsRoot;
-
-    @Option(names = "--run", required = true, description = "Run name (runs/NAME/).")
-    String run;
+    @Mixin
+    RunOptions runOptions;
 
     @Option(names = "--history", required = true, split = ",", description = "Item ids, oldest first, comma-separated.")
     List<String> history;
@@ -40,7 +37,7 @@ public final class RecommendCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RecommenderRun r = RecommenderRun.open(runsRoot, run);
+        RecommenderRun r = RecommenderRun.open(runOptions.runsRoot, runOptions.run);
         if (k < 1) {
             throw new InputException("--k must be >= 1, got " + k);
         }

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -45,12 +46,11 @@ public final class SiitRunCommand implements Runnable {
     @Option(names = "--name", paramLabel = "NAME", description = "Run folder name (default: INITIALIZER-siit|base-seedSEED).")
     String name;
 
-    @Option(names = "--tokenizer", paramLabel = "PATH", defaultValue = "../shared/data/t5-tokenizer",
-            description = "T5 tokenizer.json or its folder (default: ${DEFAULT-VALUE}).")
-    Path tokenizer;
+    @Mixin
+    LoopOptions.Tokenizer tokenizer;
 
-    @Option(names = "--no-similarity", description = "Skip the semantic identifier similarity (no MiniLM embeddings).")
-    boolean noSimilarity;
+    @Mixin
+    LoopOptions.Similarity similarity;
 
     @Override
     public void run() {
@@ -64,11 +64,11 @@ public final class SiitRunCommand implements Runnable {
         RunDirectory run = RunDirectory.open(runs, runName);
         String hash = run.writeConfig(c);
         run.writeProvenance(Provenance.capture(hash, data.fingerprint(), c.seed()));
-        float[][] embeddings = noSimilarity ? null : ExperimentRunner.embedTitles(data, TextEmbedder::embed);
+        float[][] embeddings = similarity.noSimilarity ? null : ExperimentRunner.embedTitles(data, TextEmbedder::embed);
         DatasetFormat format = c.datasetFormat() != null ? DatasetFormat.parse(c.datasetFormat())
                 : DatasetFormat.detect(Path.of(c.dataset()));
         SelfImprovingLoop.Outcome out = new SelfImprovingLoop(c, run, data,
-                dev.siit.model.PromptTemplates.forDataset(format), tokenizer, embeddings)
+                dev.siit.model.PromptTemplates.forDataset(format), tokenizer.path, embeddings)
                 .progress(!dev.siit.io.Progress.isQuiet()).run(InitialIdentifiers.make(c, data));
         PrintWriter w = spec.commandLine().getOut();
         w.printf(Locale.ROOT, "run %s: chose iteration %d by validation NDCG@10%n", run.path(), out.chosenIteration());

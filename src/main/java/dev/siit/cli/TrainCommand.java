@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -56,8 +57,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", description = "Training config, JSON or YAML.")
     Path config;
 
-    @Option(names = "--runs", defaultValue = "runs", description = "Folder holding the runs (default: ${DEFAULT-VALUE}).")
-    Path runsRoot;
+    @Mixin
+    RunsFolderOption runs;
 
     @Option(names = "--run", required = true, description = "Run name: results go to runs/NAME/.")
     String run;
@@ -99,11 +100,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Path dir = RunSpec.dir(runsRoot, run);
+        Path dir = RunSpec.dir(runs.runsRoot, run);
         RecommenderRun r;
         TrainConfig c;
         if (resume && Files.isRegularFile(dir.resolve(RunSpec.FILE))) {
-            RecommenderRun saved = RecommenderRun.open(runsRoot, run);
+            RecommenderRun saved = RecommenderRun.open(runs.runsRoot, run);
             c = overrides(saved.config);
             r = c.equals(saved.config) ? saved : new RecommenderRun(saved.spec, dir, c);
             if (!c.equals(saved.config)) {

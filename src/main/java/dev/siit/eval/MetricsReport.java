@@ -3,10 +3,8 @@ package dev.siit.eval;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.siit.io.AtomicFiles;
-import dev.siit.io.InputException;
+import dev.siit.io.VersionedJson;
 import dev.siit.run.Provenance;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -42,22 +40,7 @@ public record MetricsReport(int version, String split, int users, Map<String, Do
 
     /** Reads a report, rejecting unknown versions. */
     public static MetricsReport read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new InputException("no such file: " + file);
-        }
-        MetricsReport r;
-        try {
-            r = JSON.readValue(file.toFile(), MetricsReport.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InputException(file + " line " + (e.getLocation() == null ? 0 : e.getLocation().getLineNr())
-                    + ": malformed metrics JSON (" + e.getOriginalMessage() + ")", e);
-        } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        if (r.version() != VERSION) {
-            throw new InputException(file + ": metrics version " + r.version() + " is not supported (expected " + VERSION + ")");
-        }
-        return r;
+        return VersionedJson.read(JSON, file, MetricsReport.class, "metrics", MetricsReport::version, VERSION);
     }
 
     public double get(String metric) {

@@ -2,9 +2,7 @@ package dev.siit.eval;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.siit.io.AtomicFiles;
-import dev.siit.io.InputException;
-import java.io.IOException;
-import java.nio.file.Files;
+import dev.siit.io.VersionedJson;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -45,21 +43,6 @@ public record UserRanks(int version, String split, List<String> users, int[] ran
     }
 
     public static UserRanks read(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new InputException("no such file: " + file);
-        }
-        UserRanks r;
-        try {
-            r = JSON.readValue(file.toFile(), UserRanks.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new InputException(file + " line " + (e.getLocation() == null ? 0 : e.getLocation().getLineNr())
-                    + ": malformed ranks JSON (" + e.getOriginalMessage() + ")", e);
-        } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        if (r.version() != VERSION) {
-            throw new InputException(file + ": ranks version " + r.version() + " is not supported (expected " + VERSION + ")");
-        }
-        return r;
+        return VersionedJson.read(JSON, file, UserRanks.class, "ranks", UserRanks::version, VERSION);
     }
 }

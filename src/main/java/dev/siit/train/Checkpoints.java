@@ -3,6 +3,7 @@ package dev.siit.train;
 import dev.siit.io.AtomicFiles;
 import dev.siit.io.InputException;
 import dev.siit.model.Seq2SeqModel;
+import dev.siit.optim.AdamW;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -6,6 +6,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.util.Pair;
 import dev.siit.model.Seq2SeqModel;
+import dev.siit.optim.AdamW;
+import dev.siit.optim.TrainableParameter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +50,7 @@ public final class Trainer implements AutoCloseable {
         this.config = config;
         this.manager = manager;
         this.padTokenId = padTokenId;
-        this.optimizer = AdamW.of(manager, config);
+        this.optimizer = new AdamW(manager, config.beta1(), config.beta2(), config.epsilon(), config.weightDecay());
         for (Pair<String, Parameter> p : model.block().getParameters()) {
             Parameter param = p.getValue();
             if (!param.requiresGradient()) {

@@ -11,6 +11,7 @@ import dev.siit.data.Example;
 import dev.siit.data.InteractionDataset;
 import dev.siit.data.LeaveOneOutSplit;
 import dev.siit.eval.EvaluationResult;
+import dev.siit.optim.AdamW;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -75,7 +76,7 @@ class SequentialRecommenderTest {
         try (NDManager m = NDManager.newBaseManager()) {
             SequentialRecommender r = SequentialRecommender.create(config, data.numUsers(), data.numItems(), m, 1);
             BaselineTrainer trainer = new BaselineTrainer(config, 1, true);
-            AdamW adam = new AdamW(r.weights(), 0.01, 0.0);
+            AdamW adam = BaselineTrainer.optimizer(r.weights(), config);
             List<Integer> users = new ArrayList<>();
             for (int u = 0; u < data.numUsers(); u++) {
                 users.add(u);

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.siit.baseline.NpyMatrix;
+import dev.siit.io.NpyMatrix;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -4,19 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.siit.io.InputException;
+import dev.siit.io.NpyMatrix;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Collaborative item embeddings (e.g. SASRec's item table) for LETTER's collaborative
@@ -32,8 +27,6 @@ import java.util.regex.Pattern;
  */
 public final class CollaborativeEmbeddings {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Pattern SHAPE = Pattern.compile("'shape':\\s*\\((\\d+),\\s*(\\d+),?\\s*\\)");
-    private static final Pattern DESCR = Pattern.compile("'descr':\\s*'([^']+)'");
 
     private CollaborativeEmbeddings() {
     }
@@ -49,7 +42,7 @@ public final class CollaborativeEmbeddings {
         if (name.endsWith(".npy")) {
             Path idsFile = file.resolveSibling(name.substring(0, name.length() - 4) + ".items.json");
             ids = readIdList(idsFile);
-            rows = readNpy(file);
+            rows = NpyMatrix.read(file).toRows(); // float32, or float64 rounded
             if (rows.length != ids.size()) {
                 throw new InputException(file + " has " + rows.length + " rows but " + idsFile + " lists " + ids.size()
                         + " item ids");
@@ -128,54 +121,5 @@ public final class CollaborativeEmbeddings {
         } catch (IOException e) {
             throw new InputException("cannot read " + f + ": " + e.getMessage(), e);
         }
-    }
-
-    /** A 2-d little-endian float32/float64 C-order .npy array. */
-    static float[][] readNpy(Path f) {
-        byte[] all;
-        try {
-            all = Files.readAllBytes(f);
-        } catch (NoSuchFileException e) {
-            throw new InputException("no such file: " + f, e);
-        } catch (IOException e) {
-            throw new InputException("cannot read " + f + ": " + e.getMessage(), e);
-        }
-        if (all.length < 10 || (all[0] & 0xff) != 0x93 || !new String(all, 1, 5, StandardCharsets.US_ASCII).equals("NUMPY")) {
-            throw new InputException(f + " is not a .npy file (no \\x93NUMPY magic)");
-        }
-        int major = all[6];
-        ByteBuffer bb = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
-        int headerLen = major == 1 ? (bb.getShort(8) & 0xffff) : bb.getInt(8);
-        int start = major == 1 ? 10 : 12;
-        String header = new String(all, start, headerLen, StandardCharsets.ISO_8859_1);
-        Matcher shape = SHAPE.matcher(header);
-        Matcher descr = DESCR.matcher(header);
-        if (!shape.find() || !descr.find()) {
-            throw new InputException(f + ": .npy header " + header.strip() + " is not a 2-d array");
-        }
-        if (header.contains("'fortran_order': True")) {
-            throw new InputException(f + ": Fortran-order .npy arrays are not supported; save with C order");
-        }
-        int rows = Integer.parseInt(shape.group(1));
-        int cols = Integer.parseInt(shape.group(2));
-        String type = descr.group(1);
-        int width = switch (type) {
-            case "<f4" -> 4;
-            case "<f8" -> 8;
-            default -> throw new InputException(f + ": dtype " + type + " is not supported; use float32 (<f4)");
-        };
-        int dataStart = start + headerLen;
-        if (all.length - dataStart != (long) rows * cols * width) {
-            throw new InputException(f + ": holds " + (all.length - dataStart) + " data bytes, expected " + rows + " x "
-                    + cols + " x " + width);
-        }
-        float[][] out = new float[rows][cols];
-        for (int i = 0; i < rows; i++) {
-            for (int d = 0; d < cols; d++) {
-                int pos = dataStart + (i * cols + d) * width;
-                out[i][d] = width == 4 ? bb.getFloat(pos) : (float) bb.getDouble(pos);
-            }
-        }
-        return out;
     }
 }

@@ -1,4 +1,4 @@
-package dev.siit.train;
+package dev.siit.optim;
 
 import ai.djl.ndarray.NDArray;
 

@@ -1,10 +1,10 @@
-package dev.siit.baseline;
+package dev.siit.io;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.siit.io.InputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,11 +49,35 @@ class NpyMatrixTest {
     }
 
     @Test
-    void rejectsOtherDtypes(@TempDir Path dir) throws Exception {
+    void rejectsOtherDtypesFortranOrderAndTruncatedFiles(@TempDir Path dir) throws Exception {
         byte[] b = new NpyMatrix(1, 1, new float[] {1f}).toBytes();
-        String s = new String(b, StandardCharsets.ISO_8859_1).replace("<f4", "<f8");
+        String s = new String(b, StandardCharsets.ISO_8859_1);
         Path f = dir.resolve("x.npy");
-        Files.write(f, s.getBytes(StandardCharsets.ISO_8859_1));
+        Files.write(f, s.replace("<f4", "<i4").getBytes(StandardCharsets.ISO_8859_1));
+        InputException dtype = assertThrows(InputException.class, () -> NpyMatrix.read(f));
+        assertTrue(dtype.getMessage().contains("dtype <i4"), dtype.getMessage());
+        Files.write(f, s.replace("False", "True ").getBytes(StandardCharsets.ISO_8859_1));
         assertThrows(InputException.class, () -> NpyMatrix.read(f));
+        Files.write(f, Arrays.copyOf(b, 40)); // cut inside the header
+        assertThrows(InputException.class, () -> NpyMatrix.read(f));
+        Files.write(f, Arrays.copyOf(b, b.length - 1)); // cut inside the data
+        assertThrows(InputException.class, () -> NpyMatrix.read(f));
+    }
+
+    @Test
+    void readsFloat64AsFloat32AndVersion2Headers(@TempDir Path dir) throws Exception {
+        // numpy.save(np.array([[0.5, -2.0], [3.25, 1e-3]])) with a version 2.0 header: uint32 length
+        String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 2), }";
+        byte[] h = (dict + " ".repeat(64 - (12 + dict.length() + 1) % 64) + "\n").getBytes(StandardCharsets.US_ASCII);
+        java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(12 + h.length + 4 * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        buf.put(new byte[] {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y', 2, 0}).putInt(h.length).put(h);
+        buf.putDouble(0.5).putDouble(-2.0).putDouble(3.25).putDouble(1e-3);
+        Path f = dir.resolve("d.npy");
+        Files.write(f, buf.array());
+        NpyMatrix m = NpyMatrix.read(f);
+        assertEquals(2, m.rows());
+        assertEquals(2, m.cols());
+        assertArrayEquals(new float[] {0.5f, -2f, 3.25f, 1e-3f}, m.values());
+        assertArrayEquals(new float[] {3.25f, 1e-3f}, m.toRows()[1]);
     }
 }

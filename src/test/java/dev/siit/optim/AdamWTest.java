@@ -1,4 +1,4 @@
-package dev.siit.train;
+package dev.siit.optim;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,6 +25,18 @@ class AdamWTest {
             assertArrayEquals(new float[] {0.89f, -1.88f}, w.toFloatArray(), 1e-6f);
             assertArrayEquals(new float[] {0.9f, -1.9f}, b.toFloatArray(), 1e-6f);
             assertEquals(1, opt.stepCount());
+        }
+    }
+
+    @Test
+    void decayAllRuleDecaysBiasesTooInEitherArithmetic() {
+        try (NDManager m = NDManager.newBaseManager();
+             AdamW opt = new AdamW(m, 0.9, 0.999, 1e-8, 0.1, AdamW.DECAY_ALL, AdamW.Arithmetic.CORRECTED_MOMENTS)) {
+            NDArray b = m.create(new float[] {1f, -2f}, new Shape(2));
+            NDArray gb = m.create(new float[] {0.5f, -1f}, new Shape(2));
+            opt.step(List.of(new TrainableParameter("layer_norm.bias", b, gb)), 0.1, 1.0);
+            // as the weight above: (1, -2) * (1 - 0.1 * 0.1) - 0.1 * sign(g)
+            assertArrayEquals(new float[] {0.89f, -1.88f}, b.toFloatArray(), 1e-6f);
         }
     }
 
@@ -58,13 +70,16 @@ class AdamWTest {
             }
             expected[i] = (float) p;
         }
-        try (NDManager m = NDManager.newBaseManager(); AdamW opt = new AdamW(m, b1, b2, eps, wd)) {
-            NDArray w = m.create(w0, new Shape(2, 2));
-            opt.step(List.of(new TrainableParameter("layer.weight", w, m.create(g1, new Shape(2, 2)))), lr1, 1.0);
-            opt.step(List.of(new TrainableParameter("layer.weight", w, m.create(g2, new Shape(2, 2)))), lr2, scale2);
-            assertArrayEquals(expected, w.toFloatArray(), 1e-6f);
-            // gradients are inputs only
-            assertEquals(2, opt.stepCount());
+        for (AdamW.Arithmetic arithmetic : AdamW.Arithmetic.values()) { // same maths, other rounding
+            try (NDManager m = NDManager.newBaseManager();
+                 AdamW opt = new AdamW(m, b1, b2, eps, wd, AdamW::decays, arithmetic)) {
+                NDArray w = m.create(w0, new Shape(2, 2));
+                opt.step(List.of(new TrainableParameter("layer.weight", w, m.create(g1, new Shape(2, 2)))), lr1, 1.0);
+                opt.step(List.of(new TrainableParameter("layer.weight", w, m.create(g2, new Shape(2, 2)))), lr2, scale2);
+                assertArrayEquals(expected, w.toFloatArray(), 1e-6f, arithmetic.name());
+                // gradients are inputs only
+                assertEquals(2, opt.stepCount());
+            }
         }
     }
 
