@@ -154,14 +154,15 @@ public final class IndexCommand implements Callable<Integer> {
             default -> throw new InputException("--method must be sid, iid, tid, cid, tiger, letter or import, got \""
                     + method + "\"");
         }
+        Map<String, Object> cfgMap = IndexerConfigFile.asMap(cfg);
+        // captured before the work: the checkout (commit, dirty flag) may change during a long run
+        Provenance provenance = Provenance.capture(IndexReport.configHash(m, mode.cliName(), cfgMap),
+                dataset.fingerprint(), seed);
         long t0 = System.nanoTime();
         IndexedItems raw = indexer.index(items, seed);
         ItemIdentifiers ids = CollisionResolver.resolve(raw, mode, m);
         double seconds = (System.nanoTime() - t0) / 1e9;
         IdentifierStats stats = IdentifierStats.of(ids);
-        Map<String, Object> cfgMap = IndexerConfigFile.asMap(cfg);
-        Provenance provenance = Provenance.capture(IndexReport.configHash(m, mode.cliName(), cfgMap),
-                dataset.fingerprint(), seed);
         IndexReport report = new IndexReport(IndexReport.FORMAT, m, mode.cliName(), seed,
                 cfgMap, dataset.name(), dataset.fingerprint(), out.toString(), placeholders, seconds,
                 stats, IdentifierStats.of(raw.ids()), trainingSummary(indexer), provenance);
