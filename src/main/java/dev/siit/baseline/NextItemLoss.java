@@ -3,6 +3,7 @@ package dev.siit.baseline;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -48,6 +49,8 @@ final class NextItemLoss {
         NDArray ng = hidden.mul(PaddedSequences.gatherRows(items, neg)).sum(new int[] {1});
         // -log sigmoid(x) = softplus(-x) = log(1 + exp(-x)), computed stably
         NDArray x = pos.sub(ng);
-        return x.neg().maximum(0).add(x.abs().neg().exp().add(1f).log()).mean();
+        // relu, not maximum(0): an op with a Java number keeps a freed scalar in the autograd graph
+        // (see TransformerEncoder.attention)
+        return Activation.relu(x.neg()).add(x.abs().neg().exp().add(1f).log()).mean();
     }
 }

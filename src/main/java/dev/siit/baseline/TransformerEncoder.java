@@ -77,7 +77,12 @@ final class TransformerEncoder {
         NDArray q = split(Linear.linear(h, w.get(p + "q.weight"), w.get(p + "q.bias")).singletonOrThrow(), b, len, dk);
         NDArray k = split(Linear.linear(h, w.get(p + "k.weight"), w.get(p + "k.bias")).singletonOrThrow(), b, len, dk);
         NDArray v = split(Linear.linear(h, w.get(p + "v.weight"), w.get(p + "v.bias")).singletonOrThrow(), b, len, dk);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).divi((float) Math.sqrt(dk)).addi(mask); // (B, h, L, L)
+        // sqrt(dk) as an engine-owned float32 tensor, never x.div(Number): DJL wraps a Java number in a
+        // scalar over a direct buffer and closes it right after the op, while autograd keeps pointing at
+        // that memory for backward; a GC in between gave garbage or NaN gradients (BERT4Rec on ml-100k).
+        // Dividing (not multiplying by 1/sqrt(dk)) keeps the results bit for bit those of before the fix.
+        NDArray scale = h.getManager().full(new Shape(1), (float) Math.sqrt(dk));
+        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(scale).add(mask); // (B, h, L, L)
         NDArray probs = drop(scores.softmax(-1), attentionDropout, training);
         NDArray ctx = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, len, dModel); // (B, L, d)
         return Linear.linear(ctx, w.get(p + "o.weight"), w.get(p + "o.bias")).singletonOrThrow();
