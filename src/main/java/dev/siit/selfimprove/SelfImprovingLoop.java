@@ -58,7 +58,7 @@ import java.util.SplittableRandom;
  * with the same key; a training step killed midway resumes from its last epoch checkpoint.
  */
 public final class SelfImprovingLoop {
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2; // 2: summaries carry self-recall and the acceptance decision
     static final int DECODE_BATCH = 64;
     static final int[] KS = {1, 5, 10, 20};
 
@@ -78,7 +78,8 @@ public final class SelfImprovingLoop {
     public record IterationSummary(int formatVersion, int iteration, boolean refined, int items, int levels,
                                    double collisionRate, int fallbacks, double totalScore, double topChoiceShare,
                                    double adjustmentRatio, double topOneAdjustmentRatio, int changed,
-                                   int collisionGroups, int newTokens, double semanticSimilarity) {
+                                   int collisionGroups, int newTokens, double semanticSimilarity,
+                                   double selfRecall) {
     }
 
     /** Validation of one recommendation stage (valid-iter{i}.json): the curve and the final value. */
@@ -174,7 +175,7 @@ public final class SelfImprovingLoop {
                     writeIndex(0, t0, new ArrayList<>(t0.vocabulary()));
                     run.writeJson("summary-iter0.json", new IterationSummary(FORMAT_VERSION, 0, false, t0.numItems(),
                             baseLevels, CollisionAvoidance.collisionRate(t0.tokens()), 0, 0, 1, 0, 0, 0,
-                            t0.collisionGroups().size(), 0, similarity(t0, baseLevels)));
+                            t0.collisionGroups().size(), 0, similarity(t0, baseLevels), Double.NaN));
                 });
         run.step("iter0-rec", warmKey, List.of(finalWeights("rec-iter0"), "valid-iter0.json"),
                 () -> recommendationStage(0, null, config.warmupEpochs(), 0, warmKey));
@@ -192,7 +193,7 @@ public final class SelfImprovingLoop {
                     writeIndex(it, t0, readTokens(it - 1));
                     run.writeJson("summary-iter" + it + ".json", new IterationSummary(FORMAT_VERSION, it, false,
                             t0.numItems(), baseLevels, CollisionAvoidance.collisionRate(t0.tokens()), 0, 0, 1, 0, 0,
-                            0, t0.collisionGroups().size(), 0, similarity(t0, baseLevels)));
+                            0, t0.collisionGroups().size(), 0, similarity(t0, baseLevels), Double.NaN));
                 });
             }
             run.step("iter" + i + "-rec", key, List.of(finalWeights("rec-iter" + i), "valid-iter" + i + ".json"),
@@ -303,6 +304,11 @@ public final class SelfImprovingLoop {
             candidateFile.add(Map.of("item", data.itemIds().get(titled[k]), "candidates", candidates.get(k)));
         }
         run.writeJson("candidates-iter" + i + ".json", candidateFile);
+        List<List<String>> currentTitled = new ArrayList<>(titled.length);
+        for (int item : titled) {
+            currentTitled.add(IdentifierAdjustment.baseTokens(previous.of(item), baseLevels));
+        }
+        double selfRecall = SelfRecall.of(candidates, currentTitled);
 
         // items without a title have nothing to align with (paper: "every item with text"): they keep
         // their code, and nobody else may take it
@@ -356,11 +362,12 @@ public final class SelfImprovingLoop {
                 collisionRate, assignment.fallbacks(), assignment.totalScore(), 1 - assignment.displacedShare(),
                 adjustment.ratio(), topOne.ratio(), adjustment.changed(),
                 new ItemIdentifiers(assignment.identifiers()).collisionGroups().size(), added,
-                similarity(next, baseLevels));
+                similarity(next, baseLevels), selfRecall);
         run.writeJson("summary-iter" + i + ".json", summary);
-        run.log(String.format("iteration %d: %s assignment, collision rate before avoidance %.2f%% (%d fallbacks), "
-                        + "adjustment ratio %.2f%%, %d new tokens", i, config.assignment(), 100 * collisionRate,
-                assignment.fallbacks(), 100 * adjustment.ratio(), added));
+        run.log(String.format("iteration %d: self-recall of M'(%d) %.2f%% (top-1 regenerated = current identifier, "
+                        + "%d titled items), %s assignment, collision rate before avoidance %.2f%% (%d fallbacks), "
+                        + "adjustment ratio %.2f%%, %d new tokens", i, i - 1, 100 * selfRecall, titled.length,
+                config.assignment(), 100 * collisionRate, assignment.fallbacks(), 100 * adjustment.ratio(), added));
     }
 
     /** Tests the M_i with the best validation NDCG@10. */
