@@ -23,7 +23,7 @@ class ExperimentReportTest {
 
     private static IterationSummary summary(int i, double collision, double adjustment, double similarity) {
         return new IterationSummary(1, i, i > 0, 4, 2, collision, 0, -1.0, 1.0, adjustment, adjustment, 1, 0, 0,
-                similarity, Double.NaN);
+                similarity, 0.5, true, "accepted", 1, Double.NaN);
     }
 
     private static RunResult result(ExperimentConfig.Run run, int seedIndex) {
