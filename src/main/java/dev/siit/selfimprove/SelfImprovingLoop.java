@@ -530,7 +530,7 @@ public final class SelfImprovingLoop {
         int source = 0;
         int rejected = 0;
         for (IterationSummary x : summaries) {
-            if (x.iteration() > 0 && x.accepted() && x.iteration() <= best) {
+            if (config.refine() && x.iteration() > 0 && x.accepted() && x.iteration() <= best) {
                 source = x.iteration();
             }
             if (x.iteration() > 0 && !x.accepted()) {
