@@ -120,6 +120,19 @@ class SiitConfigTest {
     }
 
     @Test
+    void quickstartResourceLoadsWithTheGuard() throws IOException {
+        try (var in = SiitConfigTest.class.getResourceAsStream("/dev/siit/selfimprove/quickstart.yaml")) {
+            Path p = write("quickstart.yaml", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            SiitConfig c = ExperimentConfig.load(p).runs().get(1).config();
+            assertTrue(c.refine());
+            assertEquals(0.2, c.maxRegenerationCollisionRate());
+            assertTrue(c.adaptiveAlignment());
+            assertEquals(2, c.alignEpochs());
+            assertTrue(c.alignTargetSelfRecall() > 0);
+        }
+    }
+
+    @Test
     void alignSweepRaisesAGuardedMaximumToTheSweptMinimum() throws IOException {
         Path p = write("sweep.yaml", """
                 name: s
