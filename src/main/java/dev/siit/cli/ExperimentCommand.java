@@ -57,6 +57,9 @@ public final class ExperimentCommand implements Runnable {
         Path md = ReportWriter.write(expDir, report);
         out.println();
         out.println(ReportWriter.markdownTable(report.tables().get(0)));
+        for (String d : ExperimentReport.decisions(results)) {
+            out.println(d);
+        }
         return md;
     }
 }

@@ -77,8 +77,9 @@ public final class SiitRunCommand implements Runnable {
         }
         for (SelfImprovingLoop.IterationSummary s : out.iterations()) {
             if (s.refined()) {
-                w.printf(Locale.ROOT, "  iteration %d: collision rate before avoidance %.2f%%, adjustment ratio %.2f%%%n",
-                        s.iteration(), 100 * s.collisionRate(), 100 * s.adjustmentRatio());
+                w.printf(Locale.ROOT, "  iteration %d: self-recall %.2f%%, collision rate before avoidance %.2f%%, "
+                                + "adjustment ratio %.2f%%: %s%n", s.iteration(), 100 * s.selfRecall(),
+                        100 * s.collisionRate(), 100 * s.adjustmentRatio(), s.decision());
             }
         }
     }

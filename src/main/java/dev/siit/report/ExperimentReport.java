@@ -136,10 +136,93 @@ public final class ExperimentReport {
             plots.add(1, Plot.sweep("align-sweep-metrics", "Test Recall@10 and NDCG@10 vs alignment epochs",
                     "test metric", metricSweep));
         }
+        List<List<Cell>> iterationRows = iterationRows(results);
+        if (!iterationRows.isEmpty()) {
+            tables.add(new ResultTable("SIIT iterations: alignment, regeneration and the acceptance decision",
+                    "Self-recall: share of titled items whose Item-to-Identifier decoding returns their current "
+                            + "identifier (greedy at the end of alignment when alignment runs to a target; beam top-1 at "
+                            + "regeneration). Collision rate: before collision avoidance. A rejected iteration keeps "
+                            + "T_i = T(i-1) and still trains the recommender with it.",
+                    List.of("Run", "Iteration", "Align epochs", "Self-recall (greedy, alignment)",
+                            "Self-recall (beam top-1)", "Collision rate", "Adjustment ratio", "Decision"), iterationRows));
+        }
+        List<String> allNotes = new ArrayList<>(notes);
+        allNotes.addAll(decisions(results));
         List<String> provenance = new ArrayList<>();
         provenance.add("experiment: " + config.name() + ", initializers " + config.initializers() + ", seeds " + config.seeds());
         provenance.add("each run's config.json and provenance.json (git commit, data fingerprint, library versions) are in runs/ID/");
-        return new Report("SIIT experiment " + config.name(), commands, provenance, notes, tables, plots);
+        return new Report("SIIT experiment " + config.name(), commands, provenance, allNotes, tables, plots);
+    }
+
+    /**
+     * One sentence per refining run that had a rejected iteration: which iterations the guard
+     * rejected and why, which identifiers the tested model used, and, when every iteration was
+     * rejected, that SIIT changed nothing in that run.
+     */
+    public static List<String> decisions(List<RunResult> results) {
+        List<String> out = new ArrayList<>();
+        for (RunResult r : results) {
+            if (!r.run().config().refine()) {
+                continue;
+            }
+            List<SelfImprovingLoop.IterationSummary> its = r.outcome().iterations();
+            List<String> rejected = new ArrayList<>();
+            for (SelfImprovingLoop.IterationSummary x : its) {
+                if (x.iteration() > 0 && !x.accepted()) {
+                    rejected.add(x.decision());
+                }
+            }
+            if (rejected.isEmpty()) {
+                continue;
+            }
+            int chosen = r.outcome().chosenIteration();
+            int source = identifiersOf(its, chosen);
+            StringBuilder b = new StringBuilder(r.run().id() + ": " + String.join("; ", rejected) + ".");
+            if (rejected.size() == its.size() - 1) {
+                b.append(" SIIT changed nothing in this run: every iteration was rejected, so the tested model (iteration ")
+                        .append(chosen).append(") used T0 and had the baseline's training schedule; its difference "
+                                + "from the baseline is not an effect of SIIT.");
+            } else {
+                b.append(" The tested model (iteration ").append(chosen).append(") used the identifiers of iteration ")
+                        .append(source).append('.');
+            }
+            out.add(b.toString());
+        }
+        return out;
+    }
+
+    /** The iteration whose regenerated identifiers T_chosen is: the last accepted one up to it (0 = T0). */
+    public static int identifiersOf(List<SelfImprovingLoop.IterationSummary> iterations, int chosen) {
+        int source = 0;
+        for (SelfImprovingLoop.IterationSummary x : iterations) {
+            if (x.iteration() > 0 && x.iteration() <= chosen && x.accepted()) {
+                source = x.iteration();
+            }
+        }
+        return source;
+    }
+
+    private static List<List<Cell>> iterationRows(List<RunResult> results) {
+        List<List<Cell>> rows = new ArrayList<>();
+        for (RunResult r : results) {
+            if (!r.run().config().refine()) {
+                continue;
+            }
+            for (SelfImprovingLoop.IterationSummary x : r.outcome().iterations()) {
+                if (x.iteration() == 0) {
+                    continue;
+                }
+                rows.add(List.of(Cell.text(r.run().id()), Cell.text(Integer.toString(x.iteration())),
+                        Cell.text(Integer.toString(x.alignEpochs())), Cell.text(percentOrDash(x.alignSelfRecall())),
+                        Cell.text(percentOrDash(x.selfRecall())), Cell.text(percentOrDash(x.collisionRate())),
+                        Cell.text(percentOrDash(x.adjustmentRatio())), Cell.text(x.accepted() ? "accepted" : "REJECTED")));
+            }
+        }
+        return rows;
+    }
+
+    private static String percentOrDash(double share) {
+        return Double.isNaN(share) ? "—" : String.format(Locale.ROOT, "%.2f%%", 100 * share);
     }
 
     /** The ablation label: Greedy / Beam, +CA, and the assignment strategy when not the paper's. */
@@ -181,9 +264,10 @@ public final class ExperimentReport {
         }).toArray();
     }
 
+    /** Similarity of the identifiers the tested model used (a rejected proposal's value is not it). */
     private static double[] chosenSimilarity(List<RunResult> runs) {
-        return runs.stream().mapToDouble(r -> r.outcome().iterations().get(r.outcome().chosenIteration())
-                .semanticSimilarity()).toArray();
+        return runs.stream().mapToDouble(r -> r.outcome().iterations().get(identifiersOf(r.outcome().iterations(),
+                r.outcome().chosenIteration())).semanticSimilarity()).toArray();
     }
 
     /** Paired t-test over users on per-user NDCG@10, each arm averaged over its seeds. */

@@ -205,7 +205,10 @@ public record ExperimentConfig(String name, SiitConfig siit, List<String> initia
                 }
                 for (int e : alignEpochsSweep) {
                     if (e != siit.alignEpochs()) {
-                        out.add(run(init, "siit-align" + e, seed, siitRun.with(Map.of("refine", true, "align_epochs", e),
+                        out.add(run(init, "siit-align" + e, seed, siitRun.with(Map.of("refine", true, "align_epochs", e,
+                                        // a guarded run's maximum must not fall below the swept minimum
+                                        "align_max_epochs", siitRun.alignMaxEpochs() == 0 ? 0
+                                                : Math.max(e, siitRun.alignMaxEpochs())),
                                 "align_epochs_sweep")));
                     }
                 }

@@ -58,7 +58,7 @@ import java.util.SplittableRandom;
  * with the same key; a training step killed midway resumes from its last epoch checkpoint.
  */
 public final class SelfImprovingLoop {
-    public static final int FORMAT_VERSION = 1;
+    public static final int FORMAT_VERSION = 2; // 2: summaries carry self-recall and the acceptance decision
     static final int DECODE_BATCH = 64;
     static final int[] KS = {1, 5, 10, 20};
 
@@ -73,12 +73,51 @@ public final class SelfImprovingLoop {
     private final ParameterFile weights = new ParameterFile();
     private boolean progress = true;
     private RunDirectory warmupSource;
+    private Regeneration regeneration = this::beamCandidates;
+    static final String SELF_RECALL = "self_recall";
 
-    /** What one iteration did to the identifiers (summary-iter{i}.json). */
+    /**
+     * What one iteration did to the identifiers (summary-iter{i}.json). The regeneration fields
+     * (collision rate .. semantic similarity) describe the identifiers regeneration PROPOSED; when
+     * the guard rejected them ({@code accepted} false) T_i = T(i-1) and nothing changed.
+     *
+     * @param selfRecall      share of titled items whose top-1 regenerated identifier (beam) is
+     *                        their identifier in T(i-1); NaN where nothing was regenerated
+     * @param accepted        whether T_i is the regenerated proposal (true for iteration 0 and the
+     *                        baseline, where nothing is proposed)
+     * @param decision        the acceptance decision in one sentence
+     * @param alignEpochs     alignment epochs M'(i-1) was trained for (0 where none ran)
+     * @param alignSelfRecall greedy self-recall measured at the end of alignment (NaN when the
+     *                        alignment ran a fixed number of epochs and did not measure it)
+     */
     public record IterationSummary(int formatVersion, int iteration, boolean refined, int items, int levels,
                                    double collisionRate, int fallbacks, double totalScore, double topChoiceShare,
                                    double adjustmentRatio, double topOneAdjustmentRatio, int changed,
-                                   int collisionGroups, int newTokens, double semanticSimilarity) {
+                                   int collisionGroups, int newTokens, double semanticSimilarity,
+                                   double selfRecall, boolean accepted, String decision, int alignEpochs,
+                                   double alignSelfRecall) {
+    }
+
+    /**
+     * The alignment stage of one iteration (align-iter{i}.json): epochs run and, when alignment
+     * runs until a self-recall target, the greedy self-recall after each epoch.
+     */
+    public record AlignmentLog(int formatVersion, int iteration, int minEpochs, int maxEpochs, double learningRate,
+                               int batchSize, double targetSelfRecall, List<Integer> epochs, List<Double> loss,
+                               List<Double> selfRecall, int epochsRun, boolean reachedTarget) {
+        /** The last measured greedy self-recall, NaN when none was measured. */
+        public double finalSelfRecall() {
+            return selfRecall.isEmpty() ? Double.NaN : selfRecall.get(selfRecall.size() - 1);
+        }
+    }
+
+    /**
+     * Proposes ranked candidate identifiers (base levels) for the titled items of iteration i. The
+     * loop's own is beam search with M'(i-1) under the {@link PerLevelConstraint}; tests pass a stub.
+     */
+    @FunctionalInterface
+    interface Regeneration {
+        List<List<Candidate>> candidates(int iteration, int[] titledItems);
     }
 
     /** Validation of one recommendation stage (valid-iter{i}.json): the curve and the final value. */
@@ -117,6 +156,12 @@ public final class SelfImprovingLoop {
         return this;
     }
 
+    /** Replaces beam search with M'(i-1) by {@code r} (tests: a collapsing or a healthy stub). */
+    SelfImprovingLoop regenerateWith(Regeneration r) {
+        this.regeneration = r;
+        return this;
+    }
+
     /**
      * Reuses the warm-up (T0 and M0) of another run when it finished one with the same warm-up
      * settings: the arms of an experiment (base, +SIIT, ablations, the E_align sweep) with the same
@@ -129,9 +174,14 @@ public final class SelfImprovingLoop {
 
     /** The settings the warm-up depends on; everything after it is normalised away. */
     String warmupKey(ItemIdentifiers t0) {
-        SiitConfig w = config.with(Map.of("iterations", 0, "align_epochs", 1, "rec_epochs", 1, "refine", true,
-                "regeneration_beam", 1, "regeneration_decoding", "beam", "assignment", "paper",
-                "collision_avoidance", true), "warm-up key");
+        Map<String, Object> normalised = new LinkedHashMap<>();
+        for (Object[] kv : new Object[][] {{"iterations", 0}, {"align_epochs", 1}, {"rec_epochs", 1}, {"refine", true},
+                {"regeneration_beam", 1}, {"regeneration_decoding", "beam"}, {"assignment", "paper"},
+                {"collision_avoidance", true}, {"align_max_epochs", 0}, {"align_target_self_recall", 0.0},
+                {"align_learning_rate", 0.0}, {"align_batch_size", 0}, {"max_regeneration_collision_rate", 1.0}}) {
+            normalised.put((String) kv[0], kv[1]);
+        }
+        SiitConfig w = config.with(normalised, "warm-up key");
         return RunDirectory.hash(w.toYaml(), data.fingerprint(), t0.tokens(), embeddings != null, FORMAT_VERSION);
     }
 
@@ -174,7 +224,8 @@ public final class SelfImprovingLoop {
                     writeIndex(0, t0, new ArrayList<>(t0.vocabulary()));
                     run.writeJson("summary-iter0.json", new IterationSummary(FORMAT_VERSION, 0, false, t0.numItems(),
                             baseLevels, CollisionAvoidance.collisionRate(t0.tokens()), 0, 0, 1, 0, 0, 0,
-                            t0.collisionGroups().size(), 0, similarity(t0, baseLevels)));
+                            t0.collisionGroups().size(), 0, similarity(t0, baseLevels), Double.NaN, true,
+                            "initial identifiers T0 (" + config.initializer() + ")", 0, Double.NaN));
                 });
         run.step("iter0-rec", warmKey, List.of(finalWeights("rec-iter0"), "valid-iter0.json"),
                 () -> recommendationStage(0, null, config.warmupEpochs(), 0, warmKey));
@@ -182,7 +233,8 @@ public final class SelfImprovingLoop {
         for (int i = 1; i <= config.iterations(); i++) {
             int it = i;
             if (config.refine()) {
-                run.step("iter" + i + "-align", key, List.of(finalWeights("align-iter" + i)), () -> alignmentStage(it, key));
+                run.step("iter" + i + "-align", key, List.of(finalWeights("align-iter" + i), "align-iter" + i + ".json"),
+                        () -> alignmentStage(it, key));
                 run.step("iter" + i + "-regenerate", key, List.of("index-iter" + i + ".json", "stats-iter" + i + ".json",
                         tokensFile(i), "summary-iter" + i + ".json", "changes-iter" + i + ".json",
                         "candidates-iter" + i + ".json"), () -> regenerationStage(it, baseLevels));
@@ -192,7 +244,8 @@ public final class SelfImprovingLoop {
                     writeIndex(it, t0, readTokens(it - 1));
                     run.writeJson("summary-iter" + it + ".json", new IterationSummary(FORMAT_VERSION, it, false,
                             t0.numItems(), baseLevels, CollisionAvoidance.collisionRate(t0.tokens()), 0, 0, 1, 0, 0,
-                            0, t0.collisionGroups().size(), 0, similarity(t0, baseLevels)));
+                            0, t0.collisionGroups().size(), 0, similarity(t0, baseLevels), Double.NaN, true,
+                            "baseline (refine: false): T_" + it + " = T0", 0, Double.NaN));
                 });
             }
             run.step("iter" + i + "-rec", key, List.of(finalWeights("rec-iter" + i), "valid-iter" + i + ".json"),
@@ -256,53 +309,120 @@ public final class SelfImprovingLoop {
         }
     }
 
-    /** Trains a copy of M(i-1) on the two alignment tasks with T(i-1) -> M'(i-1). */
+    /**
+     * Trains a copy of M(i-1) on the two alignment tasks with T(i-1) -> M'(i-1): exactly
+     * {@code align_epochs} epochs (paper), or, with {@code align_max_epochs}, at least
+     * {@code align_epochs} and then until the greedy self-recall reaches
+     * {@code align_target_self_recall} or the maximum. The learning-rate schedule spans the
+     * maximum, so stopping early does not change the epochs before it.
+     */
     private void alignmentStage(int i, String key) {
         Path stageDir = prepareStage("align-iter" + i, key);
         ItemIdentifiers ids = readIndex(i - 1);
         List<String> tokens = readTokens(i - 1);
+        int budget = config.alignEpochBudget();
         try (PhaseTimer t = PhaseTimer.start("alignment training, iteration " + i);
              ItemTokenizer tokenizer = ItemTokenizer.load(tokenizerPath, tokens);
              NDManager manager = NDManager.newBaseManager(device);
              T5Model model = loadModel("rec-iter" + (i - 1), tokenizer.vocabSize())) {
             List<AlignmentTasks.Example> tasks = AlignmentTasks.of(templates).build(data, ids);
             AlignmentSource source = new AlignmentSource(tasks, tokenizer);
-            TrainConfig tc = trainConfig(config.alignEpochs(), stageSeed("align", i), source.size());
+            TrainConfig tc = trainConfig(budget, stageSeed("align", i), source.size(), config.effectiveAlignLearningRate(),
+                    config.effectiveAlignBatchSize(), config.adaptiveAlignment() ? 1 : budget);
+            Validator selfRecall = null;
+            if (config.adaptiveAlignment()) {
+                // greedy (beam 1) Item-to-Identifier decoding of every titled item under the same
+                // per-level constraint as regeneration: cheap, and it is the quantity that decides
+                // whether regeneration can propose anything but a collapse
+                ItemIdentifiers t0 = readIndex(0);
+                int baseLevels = t0.maxLength();
+                int[] titled = AlignmentTasks.itemsWithTitle(data);
+                List<String> prompts = itemToIdentifierPrompts(titled);
+                List<List<String>> current = new ArrayList<>(titled.length);
+                for (int item : titled) {
+                    current.add(IdentifierAdjustment.baseTokens(ids.of(item), baseLevels));
+                }
+                IdentifierRegenerator greedy = new IdentifierRegenerator(model, tokenizer,
+                        PerLevelConstraint.forReference(t0.tokens(), tokens, tokenizer::itemId, tokenizer.eosId()), 1,
+                        DECODE_BATCH);
+                selfRecall = m -> Map.of(SELF_RECALL, SelfRecall.of(greedy.regenerate(m, prompts), current));
+            }
+            TrainState state;
             try (Trainer trainer = new Trainer(model, tc, manager, tokenizer.padId()).progress(progress)) {
-                trainer.fit(source, null, new Checkpoints(stageDir, weights), true);
+                if (selfRecall != null) {
+                    trainer.selectOn(SELF_RECALL).stopWhenReached(config.alignTargetSelfRecall(), config.alignEpochs());
+                }
+                state = trainer.fit(source, selfRecall, new Checkpoints(stageDir, weights), true).state();
             }
             weights.save(model, run.resolve(finalWeights("align-iter" + i)));
-            run.log("iteration " + i + ": alignment training done (" + tasks.size() + " examples x "
-                    + config.alignEpochs() + " epochs)");
+            List<Integer> epochs = new ArrayList<>();
+            List<Double> loss = new ArrayList<>();
+            List<Double> recall = new ArrayList<>();
+            for (TrainState.EpochRecord r : state.history()) {
+                epochs.add(r.epoch());
+                loss.add(r.loss());
+                if (r.metrics().containsKey(SELF_RECALL)) {
+                    recall.add(r.metrics().get(SELF_RECALL));
+                }
+            }
+            AlignmentLog log = new AlignmentLog(FORMAT_VERSION, i, config.alignEpochs(), budget,
+                    config.effectiveAlignLearningRate(), config.effectiveAlignBatchSize(), config.alignTargetSelfRecall(), epochs, loss, recall,
+                    state.epoch(), !recall.isEmpty() && recall.get(recall.size() - 1) >= config.alignTargetSelfRecall());
+            run.writeJson("align-iter" + i + ".json", log);
+            run.log("iteration " + i + ": alignment training done (" + tasks.size() + " examples x " + state.epoch()
+                    + " epochs" + (config.adaptiveAlignment() ? String.format(", greedy self-recall %.2f%%, target %.2f%%%s",
+                    100 * log.finalSelfRecall(), 100 * config.alignTargetSelfRecall(),
+                    log.reachedTarget() ? " reached" : " NOT reached within " + budget + " epochs") : "") + ")");
         }
     }
 
-    /** Regenerates every item's identifier with M'(i-1) -> T_i. */
-    private void regenerationStage(int i, int baseLevels) {
-        ItemIdentifiers previous = readIndex(i - 1);
+    private List<String> itemToIdentifierPrompts(int[] titled) {
+        AlignmentTasks tasks = AlignmentTasks.of(templates);
+        List<String> prompts = new ArrayList<>(titled.length);
+        for (int item : titled) {
+            prompts.add(tasks.itemToIdentifierPrompt(data.itemTexts().get(item).title()));
+        }
+        return prompts;
+    }
+
+    /** Beam search on the Item-to-Identifier prompt of every titled item with M'(i-1). */
+    private List<List<Candidate>> beamCandidates(int i, int[] titled) {
         ItemIdentifiers t0 = readIndex(0);
         List<String> tokens = readTokens(i - 1);
-        int[] titled = AlignmentTasks.itemsWithTitle(data);
-        List<List<Candidate>> candidates;
         try (PhaseTimer t = PhaseTimer.start("identifier regeneration, iteration " + i);
              ItemTokenizer tokenizer = ItemTokenizer.load(tokenizerPath, tokens);
              NDManager manager = NDManager.newBaseManager(device);
              T5Model model = loadModel("align-iter" + i, tokenizer.vocabSize())) {
             PerLevelConstraint constraint = PerLevelConstraint.forReference(t0.tokens(), tokens, tokenizer::itemId,
                     tokenizer.eosId());
-            AlignmentTasks tasks = AlignmentTasks.of(templates);
-            List<String> prompts = new ArrayList<>(titled.length);
-            for (int item : titled) {
-                prompts.add(tasks.itemToIdentifierPrompt(data.itemTexts().get(item).title()));
-            }
-            candidates = new IdentifierRegenerator(model, tokenizer, constraint, config.effectiveRegenerationBeam(),
-                    DECODE_BATCH).regenerate(manager, prompts);
+            return new IdentifierRegenerator(model, tokenizer, constraint, config.effectiveRegenerationBeam(),
+                    DECODE_BATCH).regenerate(manager, itemToIdentifierPrompts(titled));
+        }
+    }
+
+    /**
+     * Regenerates every titled item's identifier with M'(i-1) -> a proposal for T_i, which the
+     * guard ({@link RegenerationGuard}) accepts or rejects (then T_i = T(i-1)).
+     */
+    private void regenerationStage(int i, int baseLevels) {
+        ItemIdentifiers previous = readIndex(i - 1);
+        List<String> tokens = readTokens(i - 1);
+        int[] titled = AlignmentTasks.itemsWithTitle(data);
+        List<List<Candidate>> candidates = regeneration.candidates(i, titled);
+        if (candidates.size() != titled.length) {
+            throw new IllegalStateException("regeneration returned " + candidates.size() + " candidate lists for "
+                    + titled.length + " titled items");
         }
         List<Map<String, Object>> candidateFile = new ArrayList<>(titled.length);
         for (int k = 0; k < titled.length; k++) {
             candidateFile.add(Map.of("item", data.itemIds().get(titled[k]), "candidates", candidates.get(k)));
         }
         run.writeJson("candidates-iter" + i + ".json", candidateFile);
+        List<List<String>> currentTitled = new ArrayList<>(titled.length);
+        for (int item : titled) {
+            currentTitled.add(IdentifierAdjustment.baseTokens(previous.of(item), baseLevels));
+        }
+        double selfRecall = SelfRecall.of(candidates, currentTitled);
 
         // items without a title have nothing to align with (paper: "every item with text"): they keep
         // their code, and nobody else may take it
@@ -326,41 +446,55 @@ public final class SelfImprovingLoop {
         IdentifierAssignment assignment = new IdentifierAssignment(titledAssignment.strategy(), assigned, chosenRank,
                 titledAssignment.totalScore(), titledAssignment.fallbacks());
         double collisionRate = CollisionAvoidance.collisionRate(assignment.identifiers());
-        ItemIdentifiers next = config.collisionAvoidance()
+        ItemIdentifiers proposal = config.collisionAvoidance()
                 ? CollisionAvoidance.apply(assignment.identifiers())
                 : new ItemIdentifiers(assignment.identifiers());
         // the vocabulary only grows: ids of old tokens never move
         LinkedHashSet<String> vocab = new LinkedHashSet<>(tokens);
-        vocab.addAll(next.vocabulary());
+        vocab.addAll(proposal.vocabulary());
         int added = vocab.size() - tokens.size();
-        writeIndex(i, next, new ArrayList<>(vocab));
+        RegenerationGuard.Decision decision = new RegenerationGuard(config.maxRegenerationCollisionRate())
+                .judge(i, collisionRate, assignment.fallbacks());
+        IdentifierAdjustment adjustment = IdentifierAdjustment.between(previous, proposal, baseLevels);
+        List<Map<String, Object>> changes = new ArrayList<>();
+        if (decision.accepted()) {
+            writeIndex(i, proposal, new ArrayList<>(vocab));
+            for (IdentifierAdjustment.Change c : adjustment.changes()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("item", data.itemIds().get(c.item()));
+                m.put("title", data.itemTexts().get(c.item()) == null ? "" : data.itemTexts().get(c.item()).title());
+                m.put("before", c.before());
+                m.put("after", proposal.of(c.item()));
+                m.put("rank", assignment.chosenRank()[c.item()]);
+                changes.add(m);
+            }
+        } else {
+            // T_i = T(i-1): recommendation training continues with the identifiers (and vocabulary)
+            // it already knows; the proposal is kept for inspection only
+            writeIndex(i, previous, tokens);
+            IndexFile.write(run.resolve("rejected-index-iter" + i + ".json"), data, proposal);
+        }
+        run.writeJson("changes-iter" + i + ".json", changes);
 
-        IdentifierAdjustment adjustment = IdentifierAdjustment.between(previous, next, baseLevels);
         List<List<String>> topOnes = new ArrayList<>(assigned);
         for (int k = 0; k < titled.length; k++) {
             topOnes.set(titled[k], candidates.get(k).get(0).tokens());
         }
         IdentifierAdjustment topOne = IdentifierAdjustment.between(previous.tokens(), topOnes, baseLevels);
-        List<Map<String, Object>> changes = new ArrayList<>();
-        for (IdentifierAdjustment.Change c : adjustment.changes()) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("item", data.itemIds().get(c.item()));
-            m.put("title", data.itemTexts().get(c.item()) == null ? "" : data.itemTexts().get(c.item()).title());
-            m.put("before", c.before());
-            m.put("after", next.of(c.item()));
-            m.put("rank", assignment.chosenRank()[c.item()]);
-            changes.add(m);
-        }
-        run.writeJson("changes-iter" + i + ".json", changes);
-        IterationSummary summary = new IterationSummary(FORMAT_VERSION, i, true, next.numItems(), baseLevels,
+        AlignmentLog align = run.exists("align-iter" + i + ".json")
+                ? run.readJson("align-iter" + i + ".json", AlignmentLog.class) : null;
+        IterationSummary summary = new IterationSummary(FORMAT_VERSION, i, true, proposal.numItems(), baseLevels,
                 collisionRate, assignment.fallbacks(), assignment.totalScore(), 1 - assignment.displacedShare(),
                 adjustment.ratio(), topOne.ratio(), adjustment.changed(),
                 new ItemIdentifiers(assignment.identifiers()).collisionGroups().size(), added,
-                similarity(next, baseLevels));
+                similarity(proposal, baseLevels), selfRecall, decision.accepted(), decision.reason(),
+                align == null ? 0 : align.epochsRun(), align == null ? Double.NaN : align.finalSelfRecall());
         run.writeJson("summary-iter" + i + ".json", summary);
-        run.log(String.format("iteration %d: %s assignment, collision rate before avoidance %.2f%% (%d fallbacks), "
-                        + "adjustment ratio %.2f%%, %d new tokens", i, config.assignment(), 100 * collisionRate,
-                assignment.fallbacks(), 100 * adjustment.ratio(), added));
+        run.log(String.format("iteration %d: self-recall of M'(%d) %.2f%% (top-1 regenerated = current identifier, "
+                        + "%d titled items), %s assignment, collision rate before avoidance %.2f%% (%d fallbacks), "
+                        + "adjustment ratio %.2f%%, %d new tokens", i, i - 1, 100 * selfRecall, titled.length,
+                config.assignment(), 100 * collisionRate, assignment.fallbacks(), 100 * adjustment.ratio(), added));
+        run.log(decision.reason());
     }
 
     /** Tests the M_i with the best validation NDCG@10. */
@@ -393,8 +527,19 @@ public final class SelfImprovingLoop {
             summaries.add(run.readJson("summary-iter" + i + ".json", IterationSummary.class));
         }
         run.writeJson("outcome.json", new Outcome(FORMAT_VERSION, best, result.metrics(), validation, summaries));
-        run.log(String.format("test (iteration %d): Recall@10 %.4f NDCG@10 %.4f", best, result.get("recall@10"),
-                result.get("ndcg@10")));
+        int source = 0;
+        int rejected = 0;
+        for (IterationSummary x : summaries) {
+            if (config.refine() && x.iteration() > 0 && x.accepted() && x.iteration() <= best) {
+                source = x.iteration();
+            }
+            if (x.iteration() > 0 && !x.accepted()) {
+                rejected++;
+            }
+        }
+        run.log(String.format("test (iteration %d, identifiers of iteration %d): Recall@10 %.4f NDCG@10 %.4f%s", best,
+                source, result.get("recall@10"), result.get("ndcg@10"), config.refine() && rejected == config.iterations()
+                        && rejected > 0 ? " - every SIIT iteration was rejected: SIIT changed nothing in this run" : ""));
     }
 
     // ---- helpers ---------------------------------------------------------------------------
@@ -451,15 +596,21 @@ public final class SelfImprovingLoop {
     }
 
     private TrainConfig trainConfig(int epochs, long seed, int examples) {
-        long stepsPerEpoch = (examples + config.batchSize() - 1) / config.batchSize();
+        return trainConfig(epochs, seed, examples, config.learningRate(), config.batchSize(),
+                config.validateEveryEpochs() > 0 ? config.validateEveryEpochs() : epochs);
+    }
+
+    private TrainConfig trainConfig(int epochs, long seed, int examples, double learningRate, int batchSize,
+                                    int evalEvery) {
+        long stepsPerEpoch = (examples + batchSize - 1) / batchSize;
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("learning_rate", config.learningRate());
-        m.put("batch_size", config.batchSize());
+        m.put("learning_rate", learningRate);
+        m.put("batch_size", batchSize);
         m.put("epochs", epochs);
         m.put("warmup_steps", (int) Math.min(500, stepsPerEpoch * epochs / 10));
         m.put("schedule", "cosine");
         m.put("min_lr_ratio", 0.1);
-        m.put("eval_every", config.validateEveryEpochs() > 0 ? config.validateEveryEpochs() : epochs);
+        m.put("eval_every", evalEvery);
         m.put("patience", 0);
         m.put("eval_max_users", config.validMaxUsers());
         m.put("seed", seed);

@@ -40,7 +40,23 @@ import java.util.TreeSet;
  * @param warmupEpochs         sequential-recommendation epochs with T0 -> M0 (paper: 20)
  * @param iterations           maximum number of SIIT iterations n; the best i in 1..n by validation
  *                             NDCG@10 is tested (paper: n in 2..5)
- * @param alignEpochs          E_align: alignment epochs of the copy M'(i-1) (paper, Figure 2 sweeps it)
+ * @param alignEpochs          E_align: alignment epochs of the copy M'(i-1) (paper, Figure 2 sweeps it);
+ *                             with {@code align_max_epochs} the minimum number of alignment epochs
+ * @param alignMaxEpochs       guard (not in the paper): when larger than {@code align_epochs},
+ *                             alignment continues past {@code align_epochs} until the greedy
+ *                             self-recall of M'(i-1) reaches {@code align_target_self_recall} or
+ *                             this many epochs have run; 0 = exactly {@code align_epochs} (paper)
+ * @param alignTargetSelfRecall guard: the share of titled items whose greedy Item-to-Identifier
+ *                             decoding must return their current identifier before alignment may
+ *                             stop early ({@link SelfRecall}); 0 = no target
+ * @param alignLearningRate    peak learning rate of the alignment stage; 0 = {@code learning_rate}
+ *                             (paper: one learning rate)
+ * @param alignBatchSize       examples per alignment step; 0 = {@code batch_size}. Smaller batches
+ *                             give the memorisation of title -> identifier more updates per epoch
+ * @param maxRegenerationCollisionRate guard (not in the paper): an iteration whose regenerated
+ *                             identifiers collide (before collision avoidance) for a larger share
+ *                             of items is REJECTED: T_i = T(i-1). 1.0 = never reject (the paper's
+ *                             loop); default 0.2, see docs/siit-loop.md
  * @param recEpochs            E_rec: recommendation epochs of M(i-1) with T_i -> M_i (paper: 10)
  * @param refine               false = the baseline: the same schedule with T_i = T0 (no alignment,
  *                             no regeneration), so base and +SIIT get the same training budget
@@ -71,6 +87,11 @@ public record SiitConfig(
         @JsonProperty("warmup_epochs") int warmupEpochs,
         @JsonProperty("iterations") int iterations,
         @JsonProperty("align_epochs") int alignEpochs,
+        @JsonProperty("align_max_epochs") int alignMaxEpochs,
+        @JsonProperty("align_target_self_recall") double alignTargetSelfRecall,
+        @JsonProperty("align_learning_rate") double alignLearningRate,
+        @JsonProperty("align_batch_size") int alignBatchSize,
+        @JsonProperty("max_regeneration_collision_rate") double maxRegenerationCollisionRate,
         @JsonProperty("rec_epochs") int recEpochs,
         @JsonProperty("refine") boolean refine,
         @JsonProperty("regeneration_beam") int regenerationBeam,
@@ -110,6 +131,18 @@ public record SiitConfig(
         check(warmupEpochs >= 1, "warmup_epochs", "must be >= 1, got " + warmupEpochs);
         check(iterations >= 0, "iterations", "must be >= 0, got " + iterations);
         check(alignEpochs >= 1, "align_epochs", "must be >= 1, got " + alignEpochs);
+        check(alignMaxEpochs == 0 || alignMaxEpochs >= alignEpochs, "align_max_epochs",
+                "must be 0 (exactly align_epochs) or >= align_epochs (" + alignEpochs + "), got " + alignMaxEpochs);
+        check(alignTargetSelfRecall >= 0 && alignTargetSelfRecall <= 1, "align_target_self_recall",
+                "must be in [0, 1] (a share of items), got " + alignTargetSelfRecall);
+        check(alignMaxEpochs <= alignEpochs || alignTargetSelfRecall > 0, "align_target_self_recall",
+                "must be > 0 when align_max_epochs (" + alignMaxEpochs + ") exceeds align_epochs (" + alignEpochs
+                        + "): the extra epochs run only while self-recall is below the target");
+        check(alignLearningRate >= 0 && Double.isFinite(alignLearningRate), "align_learning_rate",
+                "must be >= 0 (0 = learning_rate), got " + alignLearningRate);
+        check(alignBatchSize >= 0, "align_batch_size", "must be >= 0 (0 = batch_size), got " + alignBatchSize);
+        check(maxRegenerationCollisionRate >= 0 && maxRegenerationCollisionRate <= 1, "max_regeneration_collision_rate",
+                "must be in [0, 1] (1 = never reject, the paper's loop), got " + maxRegenerationCollisionRate);
         check(recEpochs >= 1, "rec_epochs", "must be >= 1, got " + recEpochs);
         check(regenerationBeam >= 1, "regeneration_beam", "must be >= 1, got " + regenerationBeam);
         check(regenerationDecoding != null && DECODINGS.contains(regenerationDecoding), "regeneration_decoding",
@@ -134,10 +167,39 @@ public record SiitConfig(
         }
     }
 
-    /** The paper's settings (Section 4.1.4) on MovieLens-100K with CID initialisation. */
+    /**
+     * The paper's settings (Section 4.1.4) on MovieLens-100K with CID initialisation, plus the
+     * collapse guard: {@code max_regeneration_collision_rate} 0.2 (the paper's beam search keeps
+     * collisions at 2.6-4.0%, Table 3, so the guard only rejects what the paper never reports;
+     * set 1.0 for the unguarded loop). Alignment runs exactly {@code align_epochs} epochs.
+     */
     public static SiitConfig defaults() {
         return new SiitConfig(VERSION, "../shared/data/ml-100k", null, 5, 10, "cid", null, "letter-tiger",
-                20, 3, 5, 10, true, 20, "beam", "paper", true, 20, 1e-3, 256, 5, 0, 0, 42, "cpu");
+                20, 3, 5, 0, 0.0, 0.0, 0, DEFAULT_MAX_REGENERATION_COLLISION_RATE, 10, true, 20, "beam", "paper", true, 20,
+                1e-3, 256, 5, 0, 0, 42, "cpu");
+    }
+
+    /** Default of {@code max_regeneration_collision_rate}; why 0.2: docs/siit-loop.md, "The collapse guard". */
+    public static final double DEFAULT_MAX_REGENERATION_COLLISION_RATE = 0.2;
+
+    /** Whether alignment may run past {@code align_epochs} until the self-recall target. */
+    public boolean adaptiveAlignment() {
+        return alignMaxEpochs > alignEpochs;
+    }
+
+    /** The most alignment epochs one iteration may run. */
+    public int alignEpochBudget() {
+        return Math.max(alignEpochs, alignMaxEpochs);
+    }
+
+    /** Batch size of the alignment stage. */
+    public int effectiveAlignBatchSize() {
+        return alignBatchSize > 0 ? alignBatchSize : batchSize;
+    }
+
+    /** Learning rate of the alignment stage. */
+    public double effectiveAlignLearningRate() {
+        return alignLearningRate > 0 ? alignLearningRate : learningRate;
     }
 
     public AssignmentStrategy assignmentStrategy() {

@@ -43,6 +43,9 @@ public final class Trainer implements AutoCloseable {
     private static final int MAX_CONSECUTIVE_SKIPS = 10;
     private long skippedSteps;
     private int consecutiveSkips;
+    private String selectionMetric = Validator.SELECTION_METRIC;
+    private double stopTarget = Double.NaN;
+    private int stopMinEpoch;
 
     /** @param padTokenId pads prompts and targets (T5: 0) */
     public Trainer(Seq2SeqModel model, TrainConfig config, NDManager manager, int padTokenId) {
@@ -70,6 +73,26 @@ public final class Trainer implements AutoCloseable {
     /** Shows a progress bar per epoch (default) or stays quiet. */
     public Trainer progress(boolean show) {
         this.progress = show;
+        return this;
+    }
+
+    /**
+     * Selects on {@code metric} (best checkpoint, patience, {@link #stopWhenReached}) instead of
+     * {@link Validator#SELECTION_METRIC}; the validator must then return it.
+     */
+    public Trainer selectOn(String metric) {
+        this.selectionMetric = java.util.Objects.requireNonNull(metric);
+        return this;
+    }
+
+    /**
+     * Ends training after the first validation at epoch {@code >= minEpoch} whose selection metric
+     * is {@code >= target} (e.g. SIIT's alignment until self-recall reaches a level). The epoch
+     * budget {@code config.epochs()} stays the cap and fixes the learning-rate schedule.
+     */
+    public Trainer stopWhenReached(double target, int minEpoch) {
+        this.stopTarget = target;
+        this.stopMinEpoch = minEpoch;
         return this;
     }
 
@@ -210,9 +233,9 @@ public final class Trainer implements AutoCloseable {
             boolean improved = false;
             if (validator != null && (epoch % config.evalEvery() == 0 || epoch == config.epochs())) {
                 metrics.putAll(validator.validate(manager));
-                Double sel = metrics.get(Validator.SELECTION_METRIC);
+                Double sel = metrics.get(selectionMetric);
                 if (sel == null) {
-                    throw new IllegalStateException("validator returned no " + Validator.SELECTION_METRIC);
+                    throw new IllegalStateException("validator returned no " + selectionMetric);
                 }
                 if (sel > best) {
                     best = sel;
@@ -222,6 +245,9 @@ public final class Trainer implements AutoCloseable {
                 } else {
                     without++;
                     stop = config.patience() > 0 && without >= config.patience();
+                }
+                if (!Double.isNaN(stopTarget) && epoch >= stopMinEpoch && sel >= stopTarget) {
+                    stop = true;
                 }
             }
             TrainState.EpochRecord rec = new TrainState.EpochRecord(epoch, lossSum / Math.max(1, lossCount), lr,

@@ -8,6 +8,6 @@ import java.util.Map;
 public interface Validator {
     String SELECTION_METRIC = "ndcg@10";
 
-    /** Metric name -> value; must contain {@link #SELECTION_METRIC}. */
+    /** Metric name -> value; must contain {@link #SELECTION_METRIC} (or the trainer's {@code selectOn} metric). */
     Map<String, Double> validate(NDManager manager);
 }

@@ -22,8 +22,10 @@ class ExperimentReportTest {
     static final double[] GREEDY_COLLISION = {0.20, 0.25, 0.30};
 
     private static IterationSummary summary(int i, double collision, double adjustment, double similarity) {
+        boolean accepted = collision <= 0.2; // the guard's default
         return new IterationSummary(1, i, i > 0, 4, 2, collision, 0, -1.0, 1.0, adjustment, adjustment, 1, 0, 0,
-                similarity);
+                similarity, 0.5, accepted, accepted ? "accepted" : "iteration " + i + " rejected: " + collision, 1,
+                Double.NaN);
     }
 
     private static RunResult result(ExperimentConfig.Run run, int seedIndex) {
@@ -64,6 +66,12 @@ class ExperimentReportTest {
         assertTrue(md.contains("| Original (T0) | 0.3000 ± 0.0000 |"), md);
         assertTrue(md.contains("| Refined (chosen T_n) | 0.3500 ± 0.0000 |"), md);
         assertTrue(md.contains("| CID+SIIT | 3 | 0.5000 ± 0.0000 | 0.4000 ± 0.0000 |"), md);
+        // the iterations table and the guard's notes: greedy seeds 2 and 3 (25%, 30% collisions) were rejected
+        assertTrue(md.contains("| cid-siit-seed1 | 1 | 1 | — | 50.00% | 2.00% | 20.00% | accepted |"), md);
+        assertTrue(md.contains("| cid-greedy-seed1 | 1 | 1 | — | 50.00% | 20.00% | 20.00% | accepted |"), md);
+        assertTrue(md.contains("| cid-greedy-seed3 | 1 | 1 | — | 50.00% | 30.00% | 20.00% | REJECTED |"), md);
+        assertTrue(md.contains("cid-greedy-seed2: iteration 1 rejected: 0.25. SIIT changed nothing in this run"), md);
+        assertTrue(!md.contains("cid-greedy-seed1: iteration"), md);
         List<String> stems = report.plots().stream().map(Plot::stem).toList();
         assertEquals(List.of("adjustment-ratio", "align-sweep-metrics", "validation-cid"), stems);
         // sweep points: E_align 1 -> ratio 0.6, E_align 5 (the +SIIT run) -> 0.2

@@ -75,11 +75,16 @@ class SelfImprovingLoopTest {
         return e;
     }
 
+    /** The paper's loop (no collapse guard): the tiny model's regenerations are always applied. */
+    static SiitConfig paperConfig() {
+        return tinyConfig().with(Map.of("max_regeneration_collision_rate", 1.0), "test");
+    }
+
     @Test
     void fullLoopRunsEndToEndAndResumes(@TempDir Path dir) throws IOException {
         InteractionDataset data = tinyData();
         RunDirectory run = RunDirectory.open(dir, "tiny-siit");
-        SelfImprovingLoop loop = new SelfImprovingLoop(tinyConfig(), run, data, PromptTemplates.load("product"),
+        SelfImprovingLoop loop = new SelfImprovingLoop(paperConfig(), run, data, PromptTemplates.load("product"),
                 TOKENIZER, embeddings()).progress(false);
         SelfImprovingLoop.Outcome out = loop.run(t0());
 
@@ -106,6 +111,8 @@ class SelfImprovingLoopTest {
             }
             SelfImprovingLoop.IterationSummary s = out.iterations().get(i);
             assertTrue(s.refined());
+            assertTrue(s.accepted(), "max_regeneration_collision_rate 1.0 never rejects: " + s.decision());
+            assertTrue(s.selfRecall() >= 0 && s.selfRecall() <= 1);
             assertTrue(s.collisionRate() >= 0 && s.collisionRate() <= 1);
             assertEquals(s.collisionRate() > 0, s.collisionGroups() > 0);
             assertTrue(Double.isFinite(s.semanticSimilarity()));
@@ -120,13 +127,13 @@ class SelfImprovingLoopTest {
 
         // a second run reuses every step: nothing is retrained
         FileTime before = Files.getLastModifiedTime(run.resolve("stages/rec-iter2/final.bin"));
-        SelfImprovingLoop.Outcome again = new SelfImprovingLoop(tinyConfig(), run, data, PromptTemplates.load("product"),
+        SelfImprovingLoop.Outcome again = new SelfImprovingLoop(paperConfig(), run, data, PromptTemplates.load("product"),
                 TOKENIZER, embeddings()).progress(false).run(t0());
         assertEquals(out.test(), again.test());
         assertEquals(before, Files.getLastModifiedTime(run.resolve("stages/rec-iter2/final.bin")));
 
         // the baseline (same seed, refine: false) keeps T0 and reuses the warm-up instead of retraining it
-        SiitConfig baseConfig = tinyConfig().with(Map.of("refine", false, "iterations", 1), "test");
+        SiitConfig baseConfig = paperConfig().with(Map.of("refine", false, "iterations", 1), "test");
         RunDirectory baseRun = RunDirectory.open(dir, "tiny-base");
         SelfImprovingLoop.Outcome base = new SelfImprovingLoop(baseConfig, baseRun, data, PromptTemplates.load("product"),
                 TOKENIZER, embeddings()).progress(false).reuseWarmupFrom(run).run(t0());

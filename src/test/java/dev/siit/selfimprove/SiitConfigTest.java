@@ -84,6 +84,70 @@ class SiitConfigTest {
     }
 
     @Test
+    void guardSettingsHaveDefaultsAndAreValidatedAtLoad() throws IOException {
+        SiitConfig d = SiitConfig.load(write("d.yaml", "dataset: x\n"));
+        assertEquals(0.2, d.maxRegenerationCollisionRate());
+        assertEquals(0, d.alignMaxEpochs());
+        assertFalse(d.adaptiveAlignment());
+        assertEquals(5, d.alignEpochBudget());
+        assertEquals(1e-3, d.effectiveAlignLearningRate());
+        assertEquals(256, d.effectiveAlignBatchSize());
+
+        SiitConfig g = SiitConfig.load(write("g.yaml", "align_epochs: 2\nalign_max_epochs: 12\n"
+                + "align_target_self_recall: 0.8\nalign_learning_rate: 0.01\nalign_batch_size: 32\n"
+                + "max_regeneration_collision_rate: 1.0\n"));
+        assertEquals(32, g.effectiveAlignBatchSize());
+        assertTrue(g.adaptiveAlignment());
+        assertEquals(12, g.alignEpochBudget());
+        assertEquals(0.01, g.effectiveAlignLearningRate());
+        assertTrue(g.toYaml().contains("max_regeneration_collision_rate: 1.0"), g.toYaml());
+        assertTrue(g.toYaml().contains("align_target_self_recall: 0.8"), g.toYaml());
+
+        String[][] bad = {
+                {"align_max_epochs: 3\nalign_epochs: 5\n", "'align_max_epochs' must be 0 (exactly align_epochs) or >= align_epochs (5), got 3"},
+                {"align_target_self_recall: 1.5\n", "'align_target_self_recall' must be in [0, 1]"},
+                {"align_epochs: 2\nalign_max_epochs: 10\n", "'align_target_self_recall' must be > 0 when align_max_epochs (10) exceeds align_epochs (2)"},
+                {"align_learning_rate: -0.1\n", "'align_learning_rate' must be >= 0"},
+                {"align_batch_size: -1\n", "'align_batch_size' must be >= 0"},
+                {"max_regeneration_collision_rate: 1.2\n", "'max_regeneration_collision_rate' must be in [0, 1]"},
+                {"max_regeneration_collision_rate: -0.01\n", "'max_regeneration_collision_rate' must be in [0, 1]"},
+                {"align_max_epochs: lots\n", "align_max_epochs"}};
+        for (String[] b : bad) {
+            Path p = write("bad-guard.yaml", b[0]);
+            InputException e = assertThrows(InputException.class, () -> SiitConfig.load(p), b[0]);
+            assertTrue(e.getMessage().contains("bad-guard.yaml") && e.getMessage().contains(b[1]), e.getMessage());
+        }
+    }
+
+    @Test
+    void quickstartResourceLoadsWithTheGuard() throws IOException {
+        try (var in = SiitConfigTest.class.getResourceAsStream("/dev/siit/selfimprove/quickstart.yaml")) {
+            Path p = write("quickstart.yaml", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
+            SiitConfig c = ExperimentConfig.load(p).runs().get(1).config();
+            assertTrue(c.refine());
+            assertEquals(0.2, c.maxRegenerationCollisionRate());
+            assertTrue(c.adaptiveAlignment());
+            assertEquals(2, c.alignEpochs());
+            assertTrue(c.alignTargetSelfRecall() > 0);
+        }
+    }
+
+    @Test
+    void alignSweepRaisesAGuardedMaximumToTheSweptMinimum() throws IOException {
+        Path p = write("sweep.yaml", """
+                name: s
+                siit: {dataset: d, align_epochs: 2, align_max_epochs: 6, align_target_self_recall: 0.9}
+                initializers: [cid]
+                seeds: [1]
+                align_epochs_sweep: [2, 10]
+                """);
+        ExperimentConfig.Run r = ExperimentConfig.load(p).runs().stream().filter(x -> x.id().equals("cid-siit-align10-seed1"))
+                .findFirst().orElseThrow();
+        assertEquals(10, r.config().alignEpochs());
+        assertEquals(10, r.config().alignMaxEpochs());
+    }
+
+    @Test
     void experimentGridCoversInitializersMethodsAndSeeds() throws IOException {
         Path p = write("e.yaml", """
                 version: 1

@@ -82,6 +82,28 @@ class TrainerTest {
     }
 
     @Test
+    void stopsAtTheFirstValidationThatReachesTheTargetAfterTheMinimumEpochs(@TempDir Path dir) {
+        SequentialRecommendationSource source = new SequentialRecommendationSource(examples(), PROMPTS, IDS, 1);
+        TrainConfig c = config(8).with(Map.of("eval_every", 1));
+        // min epoch, target -> expected last epoch; the fake metric after epoch e is 0.1 * e
+        int[][] cases = {{2, 30, 3}, {5, 30, 5}, {1, 95, 8}};
+        for (int[] k : cases) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                FakeSeq2SeqModel model = new FakeSeq2SeqModel(m, V, 16, 3);
+                int[] calls = {0};
+                try (Trainer t = new Trainer(model, c, m, 0).progress(false)) {
+                    Trainer.Result r = t.selectOn("self_recall").stopWhenReached(k[1] / 100.0, k[0])
+                            .fit(source, mgr -> Map.of("self_recall", 0.1 * ++calls[0]),
+                                    new Checkpoints(dir.resolve("run" + k[0] + "-" + k[1]), new ParameterFile()), false);
+                    assertEquals(k[2], r.state().epoch(), "min " + k[0] + " target " + k[1]);
+                    assertEquals(k[2], calls[0]);
+                    assertEquals(k[2] < 8, r.state().stopped());
+                }
+            }
+        }
+    }
+
+    @Test
     void resumeAfterAKillGivesTheWeightsOfAnUninterruptedRun(@TempDir Path dir) {
         SequentialRecommendationSource source = new SequentialRecommendationSource(examples(), PROMPTS, IDS, 1);
         float[][] straight;
