@@ -33,6 +33,18 @@ public interface Seq2SeqModel {
     NDArray decode(NDArray encoderHidden, NDArray attentionMask, NDArray decoderInputIds, boolean training);
 
     /**
+     * Teacher-forced training loss: the mean token cross-entropy of {@link #decode}'s logits over
+     * the positions where labelMask is 1. labels (B, T) int64, labelMask (B, T) float -> scalar.
+     * Models may compute it without materialising what autograd would (see
+     * {@link TokenCrossEntropy#ofLinearHead}); value and gradient must stay those of this default.
+     */
+    default NDArray responseLoss(NDArray encoderHidden, NDArray attentionMask, NDArray decoderInputIds,
+                                 NDArray labels, NDArray labelMask, boolean training) {
+        return TokenCrossEntropy.fromLogits(decode(encoderHidden, attentionMask, decoderInputIds, training),
+                labels, labelMask);
+    }
+
+    /**
      * Restarts the model's dropout masks from {@code seed}, so that training from a checkpoint
      * draws the same masks as the uninterrupted run. Models without own dropout noise ignore it.
      */

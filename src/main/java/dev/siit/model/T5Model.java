@@ -329,6 +329,20 @@ public final class T5Model extends AbstractBlock implements Seq2SeqModel, AutoCl
     }
 
     @Override
+    public NDArray responseLoss(NDArray encoderHidden, NDArray attentionMask, NDArray decoderInputIds,
+                                NDArray labels, NDArray labelMask, boolean training) {
+        return scoped(decoderInputIds.getManager(), () -> {
+            NDArray hidden = decoder.decode(embed(decoderInputIds), encoderHidden,
+                    T5Stack.keyMaskBias(attentionMask), training); // (B, T, d)
+            if (lmHead == null) {
+                NDArray scale = TrainableScalars.of(hidden.getManager(), (float) Math.pow(config.dModel(), -0.5));
+                return TokenCrossEntropy.ofLinearHead(hidden.mul(scale), shared.getArray(), labels, labelMask);
+            }
+            return TokenCrossEntropy.ofLinearHead(hidden, lmHead.getArray(), labels, labelMask);
+        });
+    }
+
+    @Override
     public void reseedDropout(long seed) {
         dropoutNoise.reseed(seed);
     }

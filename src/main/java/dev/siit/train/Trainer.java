@@ -121,8 +121,7 @@ public final class Trainer implements AutoCloseable {
             double loss;
             try (GradientCollector gc = manager.getEngine().newGradientCollector()) {
                 NDArray hidden = model.encode(ids, mask, true); // (B, S, d)
-                NDArray logits = model.decode(hidden, mask, dec, true); // (B, T, V)
-                NDArray l = Seq2SeqLoss.crossEntropy(logits, labels, lmask);
+                NDArray l = model.responseLoss(hidden, mask, dec, labels, lmask, true); // scalar
                 gc.backward(l);
                 loss = l.getFloat();
             }
