@@ -23,9 +23,16 @@ import java.util.SplittableRandom;
  * of {@link DecodingConstraint#vocabulary()} -> plus ONE tensor (N, U) built in Java that holds
  * every row's beam score where a token is allowed and -infinity elsewhere -> top-2K over
  * (beams x U) per input, moved to Java once. Scores are sums of the model's (unrenormalised)
- * token log-probabilities, EOS included: the paper's perplexity ranking.
+ * token log-probabilities of the identifier: the paper's perplexity ranking.
  *
- * <p>Candidates ending in EOS become finished hypotheses; the others continue (K of them). An
+ * <p>EOS is scored only where it is a choice, i.e. after a complete identifier that is also the
+ * prefix of a longer one (kept collisions, suffixed identifiers): there it decides between
+ * stopping and going on. Where the constraint allows nothing but EOS the hypothesis is finished
+ * without running the decoder again: for identifiers of one length that is one decoding step of
+ * L + 1 saved, with its full-vocabulary LM head over all K beams (the most expensive step).
+ *
+ * <p>Candidates ending in EOS, or complete with EOS forced, become finished hypotheses; the
+ * others continue (K of them). An
  * input is done once it has K finished hypotheses and no live beam can still beat the K-th
  * (log-probabilities only lower a sum), or when no live beam is left.
  */
@@ -164,6 +171,12 @@ public final class ConstrainedBeamSearch {
                                     finished.get(i).add(new Hypothesis(seq[row], v, next));
                                     continue;
                                 }
+                                if (onlyEos(constraint.allowed(next), eos)) {
+                                    // complete, and the constraint allows nothing but EOS: no step needed
+                                    finished.get(i).add(new Hypothesis(append(seq[row], token), v,
+                                            constraint.advance(next, eos)));
+                                    continue;
+                                }
                                 int slot = i * k + live++;
                                 rows[slot] = row;
                                 nSeq[slot] = append(seq[row], token);
@@ -243,6 +256,10 @@ public final class ConstrainedBeamSearch {
         }
         Arrays.sort(s);
         return bestLive <= s[s.length - k];
+    }
+
+    private static boolean onlyEos(int[] allowed, int eos) {
+        return allowed.length == 1 && allowed[0] == eos;
     }
 
     private static int[] append(int[] a, int t) {

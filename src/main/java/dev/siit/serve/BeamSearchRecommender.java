@@ -17,7 +17,7 @@ import java.util.SplittableRandom;
 /**
  * The generative recommender behind the server: every history becomes a prompt (one fixed
  * template), the whole batch is decoded by one trie-constrained beam search, and items are
- * ranked by their identifier's log-probability (sum of token log-probabilities, EOS included).
+ * ranked by their identifier's log-probability (sum of token log-probabilities; EOS only where it competes with a longer identifier).
  *
  * <p>Serving differs from evaluation in two deliberate ways: the template is fixed (training
  * and evaluation draw one at random), and items sharing an identifier are ordered by a generator

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ConstrainedBeamSearchTest {
     private static final int V = 14;
@@ -43,8 +45,14 @@ class ConstrainedBeamSearchTest {
 
     private static final int[][] PROMPTS = {{2, 11, 12}, {13, 3}, {12}, {4, 4, 11, 13}};
 
-    /** log P(identifier + EOS | prompt) by teacher forcing: the independent computation. */
-    private static float trueScore(FakeSeq2SeqModel model, NDManager m, int[] prompt, int[] id) {
+    /**
+     * The independent computation, by teacher forcing: log P(identifier | prompt), plus
+     * log P(EOS | identifier) where EOS is a choice (the identifier is also a prefix of a longer
+     * one); where the trie allows nothing but EOS it is not scored.
+     */
+    private static float trueScore(FakeSeq2SeqModel model, NDManager m, int[] prompt, int[] id, PrefixTrie trie) {
+        int[] next = trie.allowedAfter(id);
+        boolean scoreEos = !(next.length == 1 && next[0] == EOS);
         try (NDManager s = m.newSubManager()) {
             NDArray in = s.create(prompt, new Shape(1, prompt.length));
             NDArray mask = s.ones(new Shape(1, prompt.length), ai.djl.ndarray.types.DataType.INT32);
@@ -56,16 +64,23 @@ class ConstrainedBeamSearchTest {
             float[] logp = model.decode(model.encode(in, mask, false), mask, s.create(dec, new Shape(1, dec.length)), false)
                     .logSoftmax(2).toFloatArray(); // (1, T, V)
             float sum = 0;
-            for (int t = 0; t < target.length; t++) {
+            for (int t = 0; t < (scoreEos ? target.length : id.length); t++) {
                 sum += logp[t * V + target[t]];
             }
             return sum;
         }
     }
 
-    @Test
-    void withBeamAsLargeAsTheTrieItRanksEveryIdentifierExactly() {
-        int[][] ids = identifiers();
+    /** Identifiers of one length (EOS always forced), and a trie where some are prefixes of others. */
+    private static int[][][] tries() {
+        int[][] mixed = {{3, 6}, {3, 6, 9}, {3, 7, 10}, {4}, {4, 7, 9}, {5, 8, 9}, {5, 8}};
+        return new int[][][] {identifiers(), mixed};
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {0, 1})
+    void withBeamAsLargeAsTheTrieItRanksEveryIdentifierExactly(int which) {
+        int[][] ids = tries()[which];
         PrefixTrie trie = new PrefixTrie(ids, EOS);
         try (NDManager m = NDManager.newBaseManager()) {
             FakeSeq2SeqModel model = new FakeSeq2SeqModel(m, V, 8, 7);
@@ -83,7 +98,7 @@ class ConstrainedBeamSearchTest {
                 int pp = p;
                 float[] truth = new float[distinct.size()];
                 for (int i = 0; i < truth.length; i++) {
-                    truth[i] = trueScore(model, m, PROMPTS[pp], distinct.get(i));
+                    truth[i] = trueScore(model, m, PROMPTS[pp], distinct.get(i), trie);
                 }
                 Integer[] order = new Integer[truth.length];
                 for (int i = 0; i < order.length; i++) {
@@ -119,7 +134,7 @@ class ConstrainedBeamSearchTest {
                         Hypothesis h = got.get(r);
                         assertTrue(trie.itemsOf(h.tokens()).length > 0, "not in trie: " + Arrays.toString(h.tokens()));
                         assertTrue(distinct.add(Arrays.toString(h.tokens())));
-                        assertEquals(trueScore(model, m, PROMPTS[p], h.tokens()), h.score(), 1e-4);
+                        assertEquals(trueScore(model, m, PROMPTS[p], h.tokens(), trie), h.score(), 1e-4);
                         if (r > 0) {
                             assertTrue(got.get(r - 1).score() >= h.score());
                         }
@@ -148,6 +163,9 @@ class ConstrainedBeamSearchTest {
                 float total = 0;
                 while (true) {
                     int[] allowed = trie.allowedAfter(prefix);
+                    if (allowed.length == 1 && allowed[0] == EOS) {
+                        break; // forced: not scored
+                    }
                     int best = -1;
                     float bestScore = Float.NEGATIVE_INFINITY;
                     for (int t : allowed) {

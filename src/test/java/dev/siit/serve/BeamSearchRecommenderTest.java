@@ -60,8 +60,13 @@ class BeamSearchRecommenderTest {
         }
     };
 
-    /** log P(identifier + EOS | prompt) by teacher forcing. */
+    /**
+     * log P(identifier | prompt) by teacher forcing, plus log P(EOS | identifier) only where the
+     * trie lets EOS compete with a longer identifier (forced EOS is not scored).
+     */
     private static double trueScore(FakeSeq2SeqModel model, NDManager m, int[] prompt, int[] id) {
+        int[] next = new PrefixTrie(IDS, EOS).allowedAfter(id);
+        int scored = next.length == 1 && next[0] == EOS ? id.length : id.length + 1;
         try (NDManager s = m.newSubManager()) {
             NDArray in = s.create(prompt, new Shape(1, prompt.length));
             NDArray mask = s.ones(new Shape(1, prompt.length), DataType.INT32);
@@ -73,7 +78,7 @@ class BeamSearchRecommenderTest {
             float[] logp = model.decode(model.encode(in, mask, false), mask, s.create(dec, new Shape(1, dec.length)), false)
                     .logSoftmax(2).toFloatArray(); // (1, T, V)
             double sum = 0;
-            for (int t = 0; t < target.length; t++) {
+            for (int t = 0; t < scored; t++) {
                 sum += logp[t * V + target[t]];
             }
             return sum;
