@@ -83,6 +83,10 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--beam", defaultValue = "20")
     int beam;
 
+    @Option(names = "--normalisation", defaultValue = "full", description = "Beam scores normalised over the full "
+            + "vocabulary or over the constrained tokens only (full or constrained; default: ${DEFAULT-VALUE}).")
+    String normalisation;
+
     @Option(names = "--decode-batch", defaultValue = "64", description = "Users per beam-search batch (default: ${DEFAULT-VALUE}).")
     int decodeBatch;
 
@@ -178,7 +182,13 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         PrefixTrie trie = new PrefixTrie(ids, model.eosTokenId());
-        ConstrainedBeamSearch search = new ConstrainedBeamSearch(model, trie, beam, 0);
+        dev.siit.model.TokenNormalisation norm;
+        try {
+            norm = dev.siit.model.TokenNormalisation.parse(normalisation);
+        } catch (IllegalArgumentException e) {
+            throw new dev.siit.io.InputException("--normalisation: " + e.getMessage());
+        }
+        ConstrainedBeamSearch search = new ConstrainedBeamSearch(model, trie, beam, 0, norm);
         int[][] prompts = new int[decodeBatch][];
         for (int i = 0; i < decodeBatch; i++) {
             prompts[i] = randomTokens(rng, encLen, 2, vocab - idLength * codes);
@@ -200,10 +210,10 @@ public final class BenchCommand implements Callable<Integer> {
         double s = (System.nanoTime() - t0) / 1e9;
         stopProfile("decode");
         double cpu = cpuSeconds() - c0;
-        out.printf("decode: beam %d, %d users/batch, enc %d, trie of %d %d-token identifiers: %.1f users/s "
+        out.printf("decode: beam %d, %d users/batch, enc %d, trie of %d %d-token identifiers, %s normalisation: %.1f users/s "
                         + "(%.3f s/batch, %.1f hypotheses/user); CPU %.1f s = %.1f users per CPU-second; RSS %.0f MiB; "
                         + "%,d page faults/batch%n",
-                beam, decodeBatch, encLen, trieItems, idLength, decodeBatch * decodeBatches / s, s / decodeBatches,
+                beam, decodeBatch, encLen, trieItems, idLength, normalisation, decodeBatch * decodeBatches / s, s / decodeBatches,
                 found / (double) (decodeBatch * decodeBatches), cpu, decodeBatch * decodeBatches / cpu,
                 ResidentMemory.currentMiB(), (ResidentMemory.minorFaults() - f0) / decodeBatches);
     }

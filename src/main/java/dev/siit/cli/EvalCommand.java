@@ -7,6 +7,7 @@ import dev.siit.data.Example;
 import dev.siit.eval.EvaluationResult;
 import dev.siit.io.AtomicFiles;
 import dev.siit.model.T5Model;
+import dev.siit.model.TokenNormalisation;
 import dev.siit.train.GenerativeRecommender;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -47,10 +48,21 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--device", description = "cpu or gpu (default: the run's).")
     String device;
 
+    @Option(names = "--normalisation", defaultValue = "full", description = "full: log-probabilities over the whole "
+            + "vocabulary (the paper's ranking); constrained: renormalised over EOS and the item tokens, faster, an "
+            + "approximation (written to eval/SPLIT-constrained/) (default: ${DEFAULT-VALUE}).")
+    String normalisation;
+
     @Override
     public Integer call() throws Exception {
         if (!split.equals("test") && !split.equals("valid")) {
             throw new dev.siit.io.InputException("--split must be test or valid, got " + split);
+        }
+        TokenNormalisation norm;
+        try {
+            norm = TokenNormalisation.parse(normalisation);
+        } catch (IllegalArgumentException e) {
+            throw new dev.siit.io.InputException("--normalisation: " + e.getMessage());
         }
         RecommenderRun r = RecommenderRun.open(runOptions.runsRoot, runOptions.run);
         Path weights = r.weightsDir();
@@ -63,7 +75,7 @@ public final class EvalCommand implements Callable<Integer> {
         EvaluationResult result;
         try (T5Model model = T5Model.load(weights, RecommenderRun.device(device == null ? r.config.device() : device));
              NDManager m = NDManager.newBaseManager(model.device())) {
-            GenerativeRecommender rec = r.recommender(model, b, batchSize == null ? r.config.evalBatchSize() : batchSize);
+            GenerativeRecommender rec = r.recommender(model, b, batchSize == null ? r.config.evalBatchSize() : batchSize, norm);
             // test templates come from a generator of their own, seeded by the run's seed
             result = rec.evaluate(m, users, r.data.numItems(), new int[] {5, 10, 20},
                     new SplittableRandom(r.config.seed() ^ 0x7E57L));
@@ -75,13 +87,16 @@ public final class EvalCommand implements Callable<Integer> {
         out.put("split", split);
         out.put("users", result.users());
         out.put("beam", b);
+        out.put("normalisation", norm.cliName());
         out.put("weights", weights.toString());
         out.put("metrics", result.metrics());
         out.put("seconds", seconds);
         out.put("users_per_second", result.users() / seconds);
         out.put("data_fingerprint", r.data.fingerprint());
         out.put("provenance", TrainCommand.provenance());
-        Path file = r.dir.resolve("eval").resolve(split).resolve("metrics.json");
+        out.put("ranks", result.ranks()); // 1-based rank of each user's held-out item, 0 = not ranked
+        Path file = r.dir.resolve("eval").resolve(norm == TokenNormalisation.FULL ? split : split + "-constrained")
+                .resolve("metrics.json");
         AtomicFiles.writeString(file, new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out) + "\n");
         var o = spec.commandLine().getOut();
         o.printf("%s %s: %d users, %.1f s (%.1f users/s)%n", runOptions.run, split, result.users(), seconds, result.users() / seconds);

@@ -11,6 +11,7 @@ import dev.siit.model.ItemTokenizer;
 import dev.siit.model.PrefixTrie;
 import dev.siit.model.PromptTemplates;
 import dev.siit.model.Seq2SeqModel;
+import dev.siit.model.TokenNormalisation;
 import dev.siit.train.GenerativeRecommender;
 import dev.siit.train.TemplatePromptEncoder;
 import dev.siit.train.TrainConfig;
@@ -69,7 +70,11 @@ final class RecommenderRun {
     }
 
     GenerativeRecommender recommender(Seq2SeqModel model, int beam, int batchSize) {
-        return new GenerativeRecommender(model, trie, prompts, beam, batchSize, tokenizer.padId());
+        return recommender(model, beam, batchSize, TokenNormalisation.FULL);
+    }
+
+    GenerativeRecommender recommender(Seq2SeqModel model, int beam, int batchSize, TokenNormalisation normalisation) {
+        return new GenerativeRecommender(model, trie, prompts, beam, batchSize, tokenizer.padId(), normalisation);
     }
 
     static Device device(String name) {

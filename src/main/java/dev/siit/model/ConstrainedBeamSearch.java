@@ -23,7 +23,9 @@ import java.util.SplittableRandom;
  * of {@link DecodingConstraint#vocabulary()} -> plus ONE tensor (N, U) built in Java that holds
  * every row's beam score where a token is allowed and -infinity elsewhere -> top-2K over
  * (beams x U) per input, moved to Java once. Scores are sums of the model's (unrenormalised)
- * token log-probabilities of the identifier: the paper's perplexity ranking.
+ * token log-probabilities of the identifier: the paper's perplexity ranking. With
+ * {@link TokenNormalisation#CONSTRAINED} the model computes only the U logits and the
+ * log-softmax runs over them (an approximation, off by default).
  *
  * <p>EOS is scored only where it is a choice, i.e. after a complete identifier that is also the
  * prefix of a longer one (kept collisions, suffixed identifiers): there it decides between
@@ -45,6 +47,7 @@ public final class ConstrainedBeamSearch {
     private final int[] columns; // vocabulary ids scored, ascending
     private final int[] columnOf; // token id -> column, -1 when never allowed
     private final int padTokenId;
+    private final TokenNormalisation normalisation;
 
     /** A finished sequence: generated tokens without EOS, its log-probability and final state. */
     public record Hypothesis(int[] tokens, float score, int state) {
@@ -60,6 +63,12 @@ public final class ConstrainedBeamSearch {
 
     /** @param padTokenId fills encoder inputs shorter than the longest of a batch (T5: 0) */
     public ConstrainedBeamSearch(Seq2SeqModel model, DecodingConstraint constraint, int beamSize, int padTokenId) {
+        this(model, constraint, beamSize, padTokenId, TokenNormalisation.FULL);
+    }
+
+    /** @param normalisation whole vocabulary (the model's log-probabilities) or the constraint's tokens */
+    public ConstrainedBeamSearch(Seq2SeqModel model, DecodingConstraint constraint, int beamSize, int padTokenId,
+                                 TokenNormalisation normalisation) {
         if (beamSize < 1) {
             throw new IllegalArgumentException("beam size must be >= 1, got " + beamSize);
         }
@@ -67,6 +76,7 @@ public final class ConstrainedBeamSearch {
         this.constraint = constraint;
         this.beamSize = beamSize;
         this.padTokenId = padTokenId;
+        this.normalisation = normalisation;
         this.columns = constraint.vocabulary();
         this.columnOf = new int[model.vocabSize()];
         Arrays.fill(columnOf, -1);
@@ -81,6 +91,10 @@ public final class ConstrainedBeamSearch {
 
     public int beamSize() {
         return beamSize;
+    }
+
+    public TokenNormalisation normalisation() {
+        return normalisation;
     }
 
     /**
@@ -133,8 +147,10 @@ public final class ConstrainedBeamSearch {
                     float[] values;
                     long[] indices;
                     try (NDManager sm = m.newSubManager()) {
-                        NDArray logits = model.step(cache, sm.create(last)); // (N, V)
-                        NDArray logp = logits.logSoftmax(1).get(new NDIndex(":, {}", columnIndex)); // (N, U)
+                        NDArray logp = normalisation == TokenNormalisation.FULL
+                                ? model.step(cache, sm.create(last)).logSoftmax(1) // (N, V)
+                                        .get(new NDIndex(":, {}", columnIndex)) // (N, U)
+                                : model.step(cache, sm.create(last), columnIndex).logSoftmax(1); // (N, U)
                         boolean[] dead = new boolean[n];
                         for (int r = 0; r < n; r++) {
                             dead[r] = done[r / rowsPer];

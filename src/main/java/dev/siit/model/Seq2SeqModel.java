@@ -61,6 +61,15 @@ public interface Seq2SeqModel {
      */
     NDArray step(DecoderCache cache, NDArray tokens);
 
+    /**
+     * {@link #step} restricted to some vocabulary columns: tokens (N,), columns (U,) int32 token
+     * ids -> logits (N, U), equal to {@code step(cache, tokens)[:, columns]}. Models may compute
+     * only those U logits.
+     */
+    default NDArray step(DecoderCache cache, NDArray tokens, NDArray columns) {
+        return step(cache, tokens).get(new ai.djl.ndarray.index.NDIndex(":, {}", columns));
+    }
+
     /** Keys and values of past decoder positions and the (projected) encoder states. */
     interface DecoderCache extends AutoCloseable {
         /** Number of decoder positions already in the cache. */

@@ -4,6 +4,7 @@ import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -368,6 +369,22 @@ public final class T5Model extends AbstractBlock implements Seq2SeqModel, AutoCl
             long n = tokens.getShape().get(0);
             NDArray hidden = decoder.step(embed(tokens.reshape(n, 1)), c); // (N, 1, d)
             return lmLogits(hidden).reshape(n, config.vocabSize()); // (N, V)
+        });
+        c.advance();
+        return logits;
+    }
+
+    @Override
+    public NDArray step(DecoderCache cache, NDArray tokens, NDArray columns) {
+        T5DecoderCache c = (T5DecoderCache) cache;
+        NDArray logits = scoped(tokens.getManager(), () -> {
+            long n = tokens.getShape().get(0);
+            NDArray hidden = decoder.step(embed(tokens.reshape(n, 1)), c).reshape(n, config.dModel()); // (N, d)
+            NDArray w = (lmHead == null ? shared : lmHead).getArray().get(new NDIndex("{}", columns)); // (U, d)
+            if (lmHead == null) {
+                hidden = hidden.mul(TrainableScalars.of(hidden.getManager(), (float) Math.pow(config.dModel(), -0.5)));
+            }
+            return hidden.matMul(w.transpose()); // (N, U)
         });
         c.advance();
         return logits;

@@ -8,6 +8,7 @@ import dev.siit.model.ConstrainedBeamSearch;
 import dev.siit.model.ConstrainedBeamSearch.ScoredItem;
 import dev.siit.model.PrefixTrie;
 import dev.siit.model.Seq2SeqModel;
+import dev.siit.model.TokenNormalisation;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -27,7 +28,12 @@ public final class GenerativeRecommender {
 
     public GenerativeRecommender(Seq2SeqModel model, PrefixTrie trie, PromptEncoder prompts, int beam, int batchSize,
                                  int padTokenId) {
-        this.search = new ConstrainedBeamSearch(model, trie, beam, padTokenId);
+        this(model, trie, prompts, beam, batchSize, padTokenId, TokenNormalisation.FULL);
+    }
+
+    public GenerativeRecommender(Seq2SeqModel model, PrefixTrie trie, PromptEncoder prompts, int beam, int batchSize,
+                                 int padTokenId, TokenNormalisation normalisation) {
+        this.search = new ConstrainedBeamSearch(model, trie, beam, padTokenId, normalisation);
         this.trie = trie;
         this.prompts = prompts;
         this.batchSize = batchSize;

@@ -115,6 +115,41 @@ class ConstrainedBeamSearchTest {
         }
     }
 
+    /** CONSTRAINED: every score is the teacher-forced log-softmax over the constraint's tokens only. */
+    @Test
+    void constrainedNormalisationScoresAreLogSoftmaxOverTheConstraintVocabulary() {
+        int[][] ids = identifiers();
+        PrefixTrie trie = new PrefixTrie(ids, EOS);
+        int[] cols = trie.vocabulary();
+        try (NDManager m = NDManager.newBaseManager()) {
+            FakeSeq2SeqModel model = new FakeSeq2SeqModel(m, V, 8, 13);
+            List<List<Hypothesis>> got = new ConstrainedBeamSearch(model, trie, 4, 0, TokenNormalisation.CONSTRAINED)
+                    .search(m, PROMPTS);
+            for (int p = 0; p < PROMPTS.length; p++) {
+                assertEquals(4, got.get(p).size());
+                for (Hypothesis h : got.get(p)) {
+                    int[] id = h.tokens();
+                    NDArray in = m.create(PROMPTS[p], new Shape(1, PROMPTS[p].length));
+                    NDArray mask = m.ones(new Shape(1, PROMPTS[p].length), ai.djl.ndarray.types.DataType.INT32);
+                    int[] dec = new int[id.length];
+                    dec[0] = model.decoderStartTokenId();
+                    System.arraycopy(id, 0, dec, 1, id.length - 1);
+                    float[] logits = model.decode(model.encode(in, mask, false), mask,
+                            m.create(dec, new Shape(1, dec.length)), false).toFloatArray(); // (1, T, V)
+                    double expected = 0;
+                    for (int t = 0; t < id.length; t++) { // EOS is forced here, not scored
+                        double norm = 0;
+                        for (int c : cols) {
+                            norm += Math.exp(logits[t * V + c]);
+                        }
+                        expected += logits[t * V + id[t]] - Math.log(norm);
+                    }
+                    assertEquals(expected, h.score(), 1e-4, "prompt " + p + " " + Arrays.toString(id));
+                }
+            }
+        }
+    }
+
     @Test
     void smallBeamsReturnOnlyTrieIdentifiersWithTheirTrueScoresAndEachItemOnce() {
         int[][] ids = identifiers();

@@ -155,6 +155,30 @@ class T5ModelTest {
         }
     }
 
+    /** The column-restricted step computes exactly those logits of the full step, tied or not. */
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void stepOverSomeColumnsEqualsThoseColumnsOfTheFullStep(boolean tied) {
+        try (T5Model model = T5Model.create(tiny(false, tied), 12); NDManager m = NDManager.newBaseManager()) {
+            NDArray in = ids(m, new int[][] {{5, 6, 7, 8, 1}, {9, 10, 1, 0, 0}});
+            NDArray mask = ids(m, new int[][] {{1, 1, 1, 1, 1}, {1, 1, 1, 0, 0}});
+            NDArray h = model.encode(in, mask, false);
+            int[] columns = {1, 7, 30, 49};
+            try (Seq2SeqModel.DecoderCache a = model.newCache(h, mask);
+                 Seq2SeqModel.DecoderCache b = model.newCache(h, mask)) {
+                for (int[] tokens : new int[][] {{0, 0}, {11, 21}, {12, 22}}) {
+                    float[] full = model.step(a, m.create(tokens)).toFloatArray(); // (2, V)
+                    float[] some = model.step(b, m.create(tokens), m.create(columns)).toFloatArray(); // (2, 4)
+                    for (int r = 0; r < 2; r++) {
+                        for (int c = 0; c < columns.length; c++) {
+                            assertEquals(full[r * 50 + columns[c]], some[r * columns.length + c], 1e-5);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** The beam-search layout (g rows per input) shares the encoder keys instead of copying them. */
     @Test
     void cachedStepsWithBeamsPerInputEqualTeacherForcedDecoding() {
