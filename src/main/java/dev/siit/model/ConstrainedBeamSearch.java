@@ -6,6 +6,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -155,8 +158,9 @@ public final class ConstrainedBeamSearch {
                         for (int r = 0; r < n; r++) {
                             dead[r] = done[r / rowsPer];
                         }
-                        float[] bias = scoreMask(constraint, state, score, dead, columnOf, u);
-                        NDArray total = logp.add(sm.create(bias, new Shape(n, u))).reshape(b, (long) rowsPer * u);
+                        NDArray bias = sm.create(new Shape(n, u), DataType.FLOAT32);
+                        bias.set(scoreMask(constraint, state, score, dead, columnOf, u)); // copied
+                        NDArray total = logp.add(bias).reshape(b, (long) rowsPer * u);
                         NDList top = total.topK(cand, 1, true, true);
                         values = top.get(0).toFloatArray();
                         indices = top.get(1).toType(DataType.INT64, false).toLongArray();
@@ -237,13 +241,18 @@ public final class ConstrainedBeamSearch {
     /**
      * The one tensor added to the (N, U) log-probabilities: row r holds score[r] where the
      * constraint allows a token in state[r] and -infinity elsewhere (all of a row when the beam
-     * is dead: state < 0 or dead[r]).
+     * is dead: state < 0 or dead[r]). Written into this thread's reused direct buffer (valid until
+     * its next call): a fresh (N, U) array per step (5 MB for 1,280 x 1,025) made the JVM and the
+     * allocator touch new pages, each a page fault (docs/benchmarks.md).
      */
-    static float[] scoreMask(DecodingConstraint constraint, int[] state, float[] score, boolean[] dead,
-                             int[] columnOf, int u) {
+    static ByteBuffer scoreMask(DecodingConstraint constraint, int[] state, float[] score, boolean[] dead,
+                                int[] columnOf, int u) {
         int n = state.length;
-        float[] bias = new float[n * u];
-        Arrays.fill(bias, NEG_INF);
+        ByteBuffer memory = maskBuffer(n * u);
+        FloatBuffer bias = memory.asFloatBuffer();
+        for (int i = 0; i < n * u; i++) {
+            bias.put(i, NEG_INF);
+        }
         for (int r = 0; r < n; r++) {
             if (state[r] < 0 || dead[r]) {
                 continue;
@@ -251,11 +260,23 @@ public final class ConstrainedBeamSearch {
             for (int t : constraint.allowed(state[r])) {
                 int c = t < columnOf.length ? columnOf[t] : -1;
                 if (c >= 0) {
-                    bias[r * u + c] = score[r];
+                    bias.put(r * u + c, score[r]);
                 }
             }
         }
-        return bias;
+        return memory; // a ByteBuffer: NDArray.set copies a direct ByteBuffer as is, anything else via a new one
+    }
+
+    private static final ThreadLocal<ByteBuffer> MASK_MEMORY = ThreadLocal.withInitial(() -> ByteBuffer.allocateDirect(0));
+
+    /** This thread's mask memory with room for {@code size} floats (native order, exactly that long). */
+    private static ByteBuffer maskBuffer(int size) {
+        ByteBuffer mem = MASK_MEMORY.get();
+        if (mem.capacity() < 4L * size) {
+            mem = ByteBuffer.allocateDirect(Math.max(4 * size, mem.capacity() * 3 / 2)).order(ByteOrder.nativeOrder());
+            MASK_MEMORY.set(mem);
+        }
+        return mem.clear().limit(4 * size).slice().order(ByteOrder.nativeOrder());
     }
 
     /** Done when K are finished and the best live beam cannot beat the K-th finished one. */

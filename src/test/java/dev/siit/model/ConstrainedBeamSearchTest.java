@@ -256,7 +256,7 @@ class ConstrainedBeamSearchTest {
         int leaf = trie.advance(trie.advance(after5, 7), EOS);
         int[] state = {trie.start(), after5, -1, trie.advance(after5, 8), leaf};
         float[] score = {0f, -1.5f, -2f, -3f, -4f};
-        float[] mask = ConstrainedBeamSearch.scoreMask(trie, state, score, new boolean[5], columnOf, vocab.length);
+        float[] mask = floats(ConstrainedBeamSearch.scoreMask(trie, state, score, new boolean[5], columnOf, vocab.length));
         float n = Float.NEGATIVE_INFINITY;
         assertArrayEquals(new float[] {
                 n, 0f, 0f, n, n,            // root: 5, 6
@@ -266,10 +266,17 @@ class ConstrainedBeamSearchTest {
                 n, n, n, n, n,              // after EOS: nothing
         }, mask);
         boolean[] dead = {true, false, false, false, false};
-        float[] masked = ConstrainedBeamSearch.scoreMask(trie, state, score, dead, columnOf, vocab.length);
+        float[] masked = floats(ConstrainedBeamSearch.scoreMask(trie, state, score, dead, columnOf, vocab.length));
         for (int c = 0; c < vocab.length; c++) {
             assertEquals(n, masked[c]);
         }
+    }
+
+    private static float[] floats(java.nio.ByteBuffer b) {
+        java.nio.FloatBuffer f = b.duplicate().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer();
+        float[] a = new float[f.remaining()];
+        f.get(a);
+        return a;
     }
 
     @Test
