@@ -117,14 +117,14 @@ public final class T5Attention extends AbstractBlock {
 
     /**
      * Cross-attention of g decoding rows per encoder row, without copying the encoder keys per
-     * row. qh (M*g, H, 1, d_kv), kh / vh (M, H, S, d_kv), bias (M, 1, 1, S) -> (M*g, 1, d);
-     * equal to {@link #attend} on keys repeated g times.
+     * row. qh (M*g, H, 1, d_kv), khT (M, H, d_kv, S) the transposed keys, vh (M, H, S, d_kv),
+     * bias (M, 1, 1, S) -> (M*g, 1, d); equal to {@link #attend} on keys repeated g times.
      */
-    NDArray attendShared(NDArray qh, NDArray kh, NDArray vh, NDArray bias, int g) {
+    NDArray attendShared(NDArray qh, NDArray khT, NDArray vh, NDArray bias, int g) {
         long n = qh.getShape().get(0);
         long m = n / g;
         NDArray q = qh.reshape(m, g, heads, dKv).transpose(0, 2, 1, 3); // (M, H, g, d_kv)
-        NDArray scores = q.matMul(kh.transpose(0, 1, 3, 2)).addi(bias); // (M, H, g, S)
+        NDArray scores = q.matMul(khT).addi(bias); // (M, H, g, S)
         NDArray context = scores.softmax(-1).matMul(vh); // (M, H, g, d_kv)
         NDArray merged = context.transpose(0, 2, 1, 3).reshape(n, 1, heads * dKv); // (M*g, 1, H*d_kv)
         return project(merged, o); // (M*g, 1, d)

@@ -39,8 +39,12 @@ public final class T5DecoderCache implements Seq2SeqModel.DecoderCache {
         /** (N, H, t, d_kv); null before the first step. */
         NDArray selfKeys;
         NDArray selfValues;
-        /** (M, H, S, d_kv). */
-        NDArray crossKeys;
+        /**
+         * (M, H, d_kv, S) keys, already transposed for q k^T, and (M, H, S, d_kv) values, both
+         * contiguous: the projections arrive as transposed views, and a view made every step's
+         * batched product copy them ((M, H, S, d_kv) twice per layer and step).
+         */
+        NDArray crossKeysT;
         NDArray crossValues;
 
         /**
@@ -51,10 +55,11 @@ public final class T5DecoderCache implements Seq2SeqModel.DecoderCache {
         NDArray crossAttend(T5Attention attention, NDArray qh) {
             int g = groupSize();
             if (g > 0) {
-                return attention.attendShared(qh, crossKeys, crossValues, crossKeyMask, g);
+                return attention.attendShared(qh, crossKeysT, crossValues, crossKeyMask, g);
             }
             NDIndex pick = new NDIndex("{}", manager.create(crossRow).toType(DataType.INT64, false));
-            return attention.attend(qh, crossKeys.get(pick), crossValues.get(pick), crossKeyMask.get(pick), false);
+            return attention.attend(qh, crossKeysT.get(pick).transpose(0, 1, 3, 2), crossValues.get(pick),
+                    crossKeyMask.get(pick), false);
         }
 
         /** Appends this position's keys and values (N, H, 1, d_kv) along the time axis. */
@@ -64,10 +69,11 @@ public final class T5DecoderCache implements Seq2SeqModel.DecoderCache {
         }
     }
 
+    /** crossKeys, crossValues (M, H, S, d_kv), any strides. */
     LayerState addLayer(NDArray crossKeys, NDArray crossValues) {
         LayerState s = new LayerState();
-        s.crossKeys = own(crossKeys);
-        s.crossValues = own(crossValues);
+        s.crossKeysT = own(contiguous(crossKeys.transpose(0, 1, 3, 2)));
+        s.crossValues = own(contiguous(crossValues));
         layers.add(s);
         return s;
     }
@@ -101,6 +107,11 @@ public final class T5DecoderCache implements Seq2SeqModel.DecoderCache {
 
     void advance() {
         length++;
+    }
+
+    /** A contiguous copy (flattening a strided view copies; reshaping back is a view). */
+    private static NDArray contiguous(NDArray a) {
+        return a.reshape(-1).reshape(a.getShape());
     }
 
     /** Moves an array into the cache (out of any NDScope, into the cache's manager). */
