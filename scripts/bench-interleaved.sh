@@ -13,13 +13,13 @@ export LD_PRELOAD="$( [ -e "$SHIM" ] && echo "$SHIM:" )$( [ -e "$TC" ] && echo "
 export TCMALLOC_RELEASE_RATE=0 OMP_NUM_THREADS=${SIIT_THREADS:-2}
 run() { # dir gc args...
   local d=$1 gc=$2; shift 2
-  java -Xmx16g "$gc" -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$OMP_NUM_THREADS" \
+  java -Xmx16g $gc -Dai.djl.offline=true -Dai.djl.pytorch.num_threads="$OMP_NUM_THREADS" \
     -Dorg.slf4j.simpleLogger.log.ai.djl.util.cuda.CudaUtils=error -cp "$d/siit.jar:$d/lib/*" \
     dev.siit.cli.SiitCli -q bench "$@" 2>&1 | grep -E "^(train|decode):" || true
 }
 for rep in $(seq "$REPS"); do
   for side in A B; do
-    if [ $side = A ]; then d=$A; gc=${GC_A:--XX:+UseParallelGC}; else d=$B; gc=${GC_B:--XX:+UseParallelGC}; fi
+    if [ $side = A ]; then d=$A; gc=${GC_A:--XX:+UseParallelGC -Xmn128m}; else d=$B; gc=${GC_B:--XX:+UseParallelGC -Xmn128m}; fi
     echo "rep $rep $side ($d, $gc) $(date -u +%H:%M:%S)"
     run "$d" "$gc" --mode train --steps 5 --warmup 2
     run "$d" "$gc" --mode train --steps 10 --warmup 3 --d-model 64 --layers 2 --heads 4 --d-kv 16 --d-ff 256
