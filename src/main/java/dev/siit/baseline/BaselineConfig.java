@@ -39,12 +39,15 @@ import java.util.Set;
  * @param maskProbability    BERT4Rec: share of training positions replaced by the mask token
  * @param lastItemMaskProbability BERT4Rec: share of training sequences where only the last item is
  *                           masked, the next-item task seen at prediction time
+ * @param caserTargets       T: Caser trains each window on the next T items (the original Caser's
+ *                           skip behaviour; 1 = the next item only)
  */
 public record BaselineConfig(String model, int maxHistory, int hiddenSize, int numLayers, int numHeads,
                              int innerSize, double dropout, double attentionDropout, String loss,
                              double learningRate, double weightDecay, int batchSize, int maxEpochs,
                              int patience, int evalBatchSize, int caserWindow, int caserHorizontal,
-                             int caserVertical, double maskProbability, double lastItemMaskProbability) {
+                             int caserVertical, double maskProbability, double lastItemMaskProbability,
+                             int caserTargets) {
 
     public static final Set<String> MODELS = Set.of("sasrec", "gru4rec", "caser", "bert4rec");
 
@@ -75,6 +78,18 @@ public record BaselineConfig(String model, int maxHistory, int hiddenSize, int n
         require(maskProbability > 0 && maskProbability < 1, "maskProbability must be in (0, 1), got " + maskProbability);
         require(lastItemMaskProbability >= 0 && lastItemMaskProbability <= 1,
                 "lastItemMaskProbability must be in [0, 1], got " + lastItemMaskProbability);
+        require(caserTargets >= 1, "caserTargets must be >= 1, got " + caserTargets);
+    }
+
+    /** A config with one Caser target per window (the field added last, for older callers). */
+    public BaselineConfig(String model, int maxHistory, int hiddenSize, int numLayers, int numHeads, int innerSize,
+                          double dropout, double attentionDropout, String loss, double learningRate,
+                          double weightDecay, int batchSize, int maxEpochs, int patience, int evalBatchSize,
+                          int caserWindow, int caserHorizontal, int caserVertical, double maskProbability,
+                          double lastItemMaskProbability) {
+        this(model, maxHistory, hiddenSize, numLayers, numHeads, innerSize, dropout, attentionDropout, loss,
+                learningRate, weightDecay, batchSize, maxEpochs, patience, evalBatchSize, caserWindow,
+                caserHorizontal, caserVertical, maskProbability, lastItemMaskProbability, 1);
     }
 
     private static void require(boolean ok, String message) {
@@ -158,7 +173,7 @@ public record BaselineConfig(String model, int maxHistory, int hiddenSize, int n
     public BaselineConfig withMaxEpochs(int epochs) {
         return new BaselineConfig(model, maxHistory, hiddenSize, numLayers, numHeads, innerSize, dropout,
                 attentionDropout, loss, learningRate, weightDecay, batchSize, epochs, patience, evalBatchSize,
-                caserWindow, caserHorizontal, caserVertical, maskProbability, lastItemMaskProbability);
+                caserWindow, caserHorizontal, caserVertical, maskProbability, lastItemMaskProbability, caserTargets);
     }
 
     public String toJson() {

@@ -31,6 +31,9 @@ class BaselineConfigTest {
         Files.writeString(f, "numHeads: 3\n");
         e = assertThrows(InputException.class, () -> BaselineConfig.load("sasrec", f));
         assertTrue(e.getMessage().contains("numHeads"), e.getMessage());
+        Files.writeString(f, "caserTargets: 0\n");
+        e = assertThrows(InputException.class, () -> BaselineConfig.load("caser", f));
+        assertTrue(e.getMessage().contains("caserTargets"), e.getMessage());
         Files.writeString(f, "model: caser\n");
         assertThrows(InputException.class, () -> BaselineConfig.load("sasrec", f));
         Files.writeString(f, "loss: bpr\n");
