@@ -70,14 +70,22 @@ public final class BaselineRun {
                 test = FullRanking.evaluate(model, manager, split.testExamples(), data.numItems(),
                         config.evalBatchSize());
             }
+            FullRanking.HistoryDiagnostic diagnostic;
+            try (PhaseTimer t = PhaseTimer.start("history diagnostic")) {
+                diagnostic = FullRanking.historyDiagnostic(model, manager, split.testExamples(), data.numItems(),
+                        config.evalBatchSize());
+            }
             if (model instanceof SasRec) {
                 writeItemEmbeddings(model, data, dir);
             }
             writePerUser(dir.resolve("per-user-test.json"), data, split.testExamples(), test);
-            writeMetrics(dir.resolve("metrics.json"), config, data, seed, device, test, trained);
+            writeMetrics(dir.resolve("metrics.json"), config, data, seed, device, test, trained, diagnostic);
             LOG.info("{} test R@5 {} R@10 {} N@5 {} N@10 {} (best epoch {} of {})", config.model(),
                     f(test.get("recall@5")), f(test.get("recall@10")), f(test.get("ndcg@5")), f(test.get("ndcg@10")),
                     trained.bestEpoch(), trained.epochsRun());
+            LOG.info("{} diagnostic: history items take {} of the test top-10 slots; with history items removed "
+                    + "from the ranking R@10 {} N@10 {}", config.model(), f(diagnostic.historyShareAt10()),
+                    f(diagnostic.excludingHistory().get("recall@10")), f(diagnostic.excludingHistory().get("ndcg@10")));
             return new Outcome(test, trained);
         }
     }
@@ -130,7 +138,8 @@ public final class BaselineRun {
     }
 
     private static void writeMetrics(Path file, BaselineConfig config, InteractionDataset data, long seed, Device device,
-                                     EvaluationResult test, BaselineTrainer.Result trained) {
+                                     EvaluationResult test, BaselineTrainer.Result trained,
+                                     FullRanking.HistoryDiagnostic diagnostic) {
         ObjectNode root = JSON.createObjectNode();
         root.put("formatVersion", FORMAT_VERSION);
         root.put("model", config.model());
@@ -138,6 +147,10 @@ public final class BaselineRun {
         root.putPOJO("test", test.metrics());
         root.putPOJO("validation", trained.valid().metrics());
         root.put("users", test.users());
+        // not the reported protocol: see FullRanking.HistoryDiagnostic
+        ObjectNode diag = root.putObject("diagnostics");
+        diag.put("testHistoryShareAt10", diagnostic.historyShareAt10());
+        diag.putPOJO("testExcludingHistory", diagnostic.excludingHistory().metrics());
         ObjectNode training = root.putObject("training");
         training.put("bestEpoch", trained.bestEpoch());
         training.put("epochsRun", trained.epochsRun());

@@ -19,7 +19,8 @@ import java.util.SplittableRandom;
  * horizontal filters of heights 1..L (max-pooled over time) capture union-level patterns,
  * vertical filters (L x 1) weighted sums of the window; a dense layer gives z, which is joined
  * with the user embedding. score(u, i) = [z, P_u] . W_i + b_i, written as one inner product of
- * [z, P_u, 1] with [W_i, b_i]. Trained with softmax cross-entropy on every (window, next item).
+ * [z, P_u, 1] with [W_i, b_i]. Trained with softmax cross-entropy on every (window, next item),
+ * or with T > 1 on each of the next T items of a window as in the original Caser.
  */
 final class Caser implements SequentialRecommender {
     private final BaselineConfig config;
@@ -109,26 +110,46 @@ final class Caser implements SequentialRecommender {
         return NDArrays.concat(new NDList(z, u, manager.ones(new Shape(b, 1))), 1);          // (B, 2d + 1)
     }
 
+    /**
+     * Mean cross-entropy over (window, target) pairs: the window of the L items before position t
+     * is trained on each of the next T items s[t], ..., s[t + T - 1] that exist (T =
+     * caserTargets), its features computed once and gathered per target.
+     */
     @Override
     public NDArray loss(NDManager manager, int[] users, List<int[]> sequences, SplittableRandom random) {
+        int targetsPerWindow = config.caserTargets();
         int n = 0;
+        int pairs = 0;
         for (int[] s : sequences) {
             n += s.length - 1;
+            for (int t = 1; t < s.length; t++) {
+                pairs += Math.min(targetsPerWindow, s.length - t);
+            }
         }
         long[] windows = new long[n * window];
         long[] rowUsers = new long[n];
-        long[] targets = new long[n];
+        long[] rowOfPair = new long[pairs];
+        long[] targets = new long[pairs];
         int k = 0;
+        int p = 0;
         for (int r = 0; r < sequences.size(); r++) {
             int[] s = sequences.get(r);
             for (int t = 1; t < s.length; t++) {
                 windowIds(s, t, windows, k * window);
                 rowUsers[k] = users[r];
-                targets[k] = s[t];
+                for (int j = t; j < Math.min(s.length, t + targetsPerWindow); j++) {
+                    rowOfPair[p] = k;
+                    targets[p] = s[j];
+                    p++;
+                }
                 k++;
             }
         }
-        return NextItemLoss.crossEntropy(features(manager, windows, rowUsers, true), itemVectors(), targets);
+        NDArray features = features(manager, windows, rowUsers, true);                    // (n, 2d + 1)
+        if (targetsPerWindow > 1) {
+            features = PaddedSequences.gatherRows(features, rowOfPair);                    // (pairs, 2d + 1)
+        }
+        return NextItemLoss.crossEntropy(features, itemVectors(), targets);
     }
 
     @Override

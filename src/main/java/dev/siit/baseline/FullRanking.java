@@ -8,7 +8,10 @@ import ai.djl.ndarray.types.DataType;
 import dev.siit.data.Example;
 import dev.siit.eval.EvaluationResult;
 import dev.siit.eval.Evaluator;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * Ranks every item for every example: per batch of users one (B, r) x (r, I) matrix product and
@@ -78,6 +81,69 @@ public final class FullRanking {
             targets[i] = examples.get(i).target();
         }
         return new Evaluator(numItems).evaluate(targets, ranked);
+    }
+
+    /**
+     * A diagnostic beside the Evaluator's protocol: the metrics when each example's history items
+     * are removed from its ranking (the full-sort protocol of e.g. RecBole), and the share of the
+     * unfiltered top-10 slots that history items take. On a dataset where no held-out item
+     * repeats a history item, every such slot is a lost one.
+     */
+    public record HistoryDiagnostic(EvaluationResult excludingHistory, double historyShareAt10) {
+    }
+
+    public static HistoryDiagnostic historyDiagnostic(SequentialRecommender model, NDManager manager,
+                                                      List<Example> examples, int numItems, int batchSize) {
+        int maxK = 0;
+        for (int k : Evaluator.DEFAULT_KS) {
+            maxK = Math.max(maxK, k);
+        }
+        int longest = 0;
+        for (Example e : examples) {
+            longest = Math.max(longest, e.history().length);
+        }
+        // at most |history| items are dropped, so maxK + longest ranked items leave maxK after filtering
+        int wide = Math.min(numItems, maxK + longest);
+        int[][] ranked = topK(model, manager, examples, wide, batchSize);
+        int[] targets = new int[examples.size()];
+        for (int i = 0; i < targets.length; i++) {
+            targets[i] = examples.get(i).target();
+        }
+        EvaluationResult filtered = new Evaluator(numItems).evaluate(targets, withoutHistory(ranked, examples, maxK));
+        return new HistoryDiagnostic(filtered, historyShare(ranked, examples, 10));
+    }
+
+    /** Each ranked list without its example's history items, cut to {@code k} (or fewer if too short). */
+    static int[][] withoutHistory(int[][] ranked, List<Example> examples, int k) {
+        int[][] out = new int[ranked.length][];
+        for (int r = 0; r < ranked.length; r++) {
+            Set<Integer> history = historySet(examples.get(r));
+            out[r] = Arrays.stream(ranked[r]).filter(i -> !history.contains(i)).limit(k).toArray();
+        }
+        return out;
+    }
+
+    /** The share of the first {@code k} slots of all ranked lists taken by their example's history items. */
+    static double historyShare(int[][] ranked, List<Example> examples, int k) {
+        long hits = 0;
+        long slots = 0;
+        for (int r = 0; r < ranked.length; r++) {
+            Set<Integer> history = historySet(examples.get(r));
+            int n = Math.min(k, ranked[r].length);
+            for (int j = 0; j < n; j++) {
+                hits += history.contains(ranked[r][j]) ? 1 : 0;
+            }
+            slots += n;
+        }
+        return slots == 0 ? 0 : (double) hits / slots;
+    }
+
+    private static Set<Integer> historySet(Example e) {
+        Set<Integer> s = new HashSet<>();
+        for (int i : e.history()) {
+            s.add(i);
+        }
+        return s;
     }
 
     private static void fill(int[][] out, int start, int[][] rows) {

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.siit.data.Example;
 import dev.siit.eval.EvaluationResult;
 import dev.siit.eval.Evaluator;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class FullRankingTest {
@@ -38,5 +40,19 @@ class FullRankingTest {
             // top-2 lists cover items {1,4} u {1,2} u {0,1} = 4 of 5 items
             assertEquals(4 / 5.0, r.get("coverage@2"), 1e-12);
         }
+    }
+
+    @Test
+    void historyItemsAreDroppedFromTheRankingAndCounted() {
+        List<Example> examples = List.of(
+                new Example(0, new int[] {1, 3}, 4),
+                new Example(1, new int[] {0}, 2));
+        int[][] ranked = {{1, 4, 3, 2, 0}, {2, 1, 4, 0, 3}};
+        int[][] filtered = FullRanking.withoutHistory(ranked, examples, 2);
+        assertArrayEquals(new int[] {4, 2}, filtered[0]);
+        assertArrayEquals(new int[] {2, 1}, filtered[1]);
+        // first 3 slots: user 0 has 1 and 3 (2 history items), user 1 none: 2 of 6
+        assertEquals(2 / 6.0, FullRanking.historyShare(ranked, examples, 3), 1e-12);
+        assertEquals(3 / 10.0, FullRanking.historyShare(ranked, examples, 10), 1e-12); // 3 of the 10 listed
     }
 }

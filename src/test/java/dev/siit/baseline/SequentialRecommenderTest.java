@@ -195,4 +195,49 @@ class SequentialRecommenderTest {
             assertEquals(List.of(4L, 6L), tgt); // items 4 and 6
         }
     }
+
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3})
+    void caserLossIsTheMeanCrossEntropyOverTheNextTItemsOfEachWindow(int targets) {
+        BaselineConfig t = TinyData.config("caser", 1); // no dropout: training and scoring agree
+        BaselineConfig config = new BaselineConfig(t.model(), t.maxHistory(), t.hiddenSize(), t.numLayers(),
+                t.numHeads(), t.innerSize(), t.dropout(), t.attentionDropout(), t.loss(), t.learningRate(),
+                t.weightDecay(), t.batchSize(), t.maxEpochs(), t.patience(), t.evalBatchSize(), t.caserWindow(),
+                t.caserHorizontal(), t.caserVertical(), t.maskProbability(), t.lastItemMaskProbability(), targets);
+        int[][] seqs = {{0, 1, 2, 3, 4}, {5, 6, 7}};
+        int[] users = {1, 0};
+        try (NDManager m = NDManager.newBaseManager()) {
+            SequentialRecommender r = SequentialRecommender.create(config, 2, 8, m, 5);
+            float loss;
+            try (NDScope scope = new NDScope()) {
+                loss = r.loss(m, users, List.of(seqs), new SplittableRandom(1)).getFloat();
+            }
+            // independently: score each window's history through the evaluation path and average
+            // -log softmax over the (window, target) pairs in Java
+            double sum = 0;
+            int pairs = 0;
+            for (int b = 0; b < seqs.length; b++) {
+                int[] s = seqs[b];
+                for (int w = 1; w < s.length; w++) {
+                    int[] history = java.util.Arrays.copyOf(s, w);
+                    float[] scores = FullRanking.scores(r, m, List.of(new Example(users[b], history, s[w])))[0];
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (float v : scores) {
+                        max = Math.max(max, v);
+                    }
+                    double z = 0;
+                    for (float v : scores) {
+                        z += Math.exp(v - max);
+                    }
+                    for (int j = w; j < Math.min(s.length, w + targets); j++) {
+                        sum += -(scores[s[j]] - max - Math.log(z));
+                        pairs++;
+                    }
+                }
+            }
+            // pairs by hand: T = 1: 4 + 2; T = 2: (2+2+2+1) + (2+1); T = 3: (3+3+2+1) + (2+1)
+            assertEquals(new int[] {6, 10, 12}[targets - 1], pairs);
+            assertEquals(sum / pairs, loss, 1e-4, "T = " + targets);
+        }
+    }
 }

@@ -46,6 +46,9 @@ class BaselineCommandTest {
         assertEquals(1, metrics.get("formatVersion").asInt());
         assertEquals(12, metrics.get("users").asInt());
         assertTrue(metrics.get("test").has("ndcg@10"));
+        double share = metrics.get("diagnostics").get("testHistoryShareAt10").asDouble(-1);
+        assertTrue(share >= 0 && share <= 1, "history share " + share);
+        assertTrue(metrics.get("diagnostics").get("testExcludingHistory").has("recall@10"));
         assertTrue(metrics.get("validation").has("recall@10"));
         assertEquals(3, metrics.get("provenance").get("seed").asInt());
         assertEquals(8, metrics.get("provenance").get("config").get("hiddenSize").asInt());
