@@ -178,7 +178,8 @@ public final class SelfImprovingLoop {
         for (Object[] kv : new Object[][] {{"iterations", 0}, {"align_epochs", 1}, {"rec_epochs", 1}, {"refine", true},
                 {"regeneration_beam", 1}, {"regeneration_decoding", "beam"}, {"assignment", "paper"},
                 {"collision_avoidance", true}, {"align_max_epochs", 0}, {"align_target_self_recall", 0.0},
-                {"align_learning_rate", 0.0}, {"align_batch_size", 0}, {"max_regeneration_collision_rate", 1.0}}) {
+                {"align_learning_rate", 0.0}, {"align_batch_size", 0}, {"max_regeneration_collision_rate", 1.0},
+                {"min_regeneration_self_recall", 0.0}}) {
             normalised.put((String) kv[0], kv[1]);
         }
         SiitConfig w = config.with(normalised, "warm-up key");
@@ -453,8 +454,8 @@ public final class SelfImprovingLoop {
         LinkedHashSet<String> vocab = new LinkedHashSet<>(tokens);
         vocab.addAll(proposal.vocabulary());
         int added = vocab.size() - tokens.size();
-        RegenerationGuard.Decision decision = new RegenerationGuard(config.maxRegenerationCollisionRate())
-                .judge(i, collisionRate, assignment.fallbacks());
+        RegenerationGuard.Decision decision = new RegenerationGuard(config.maxRegenerationCollisionRate(),
+                config.minRegenerationSelfRecall()).judge(i, collisionRate, assignment.fallbacks(), selfRecall);
         IdentifierAdjustment adjustment = IdentifierAdjustment.between(previous, proposal, baseLevels);
         List<Map<String, Object>> changes = new ArrayList<>();
         if (decision.accepted()) {

@@ -57,6 +57,12 @@ import java.util.TreeSet;
  *                             identifiers collide (before collision avoidance) for a larger share
  *                             of items is REJECTED: T_i = T(i-1). 1.0 = never reject (the paper's
  *                             loop); default 0.2, see docs/siit-loop.md
+ * @param minRegenerationSelfRecall guard (not in the paper): an iteration whose aligned model
+ *                             M'(i-1) reproduces the current identifier (beam top-1, {@link SelfRecall})
+ *                             for a smaller share of titled items is REJECTED: T_i = T(i-1). It
+ *                             catches the case the collision rule cannot: beams that depend on the
+ *                             title but are mostly wrong would reassign identifiers at random with
+ *                             few collisions. 0 = no such rule (default, the paper's loop)
  * @param recEpochs            E_rec: recommendation epochs of M(i-1) with T_i -> M_i (paper: 10)
  * @param refine               false = the baseline: the same schedule with T_i = T0 (no alignment,
  *                             no regeneration), so base and +SIIT get the same training budget
@@ -92,6 +98,7 @@ public record SiitConfig(
         @JsonProperty("align_learning_rate") double alignLearningRate,
         @JsonProperty("align_batch_size") int alignBatchSize,
         @JsonProperty("max_regeneration_collision_rate") double maxRegenerationCollisionRate,
+        @JsonProperty("min_regeneration_self_recall") double minRegenerationSelfRecall,
         @JsonProperty("rec_epochs") int recEpochs,
         @JsonProperty("refine") boolean refine,
         @JsonProperty("regeneration_beam") int regenerationBeam,
@@ -143,6 +150,8 @@ public record SiitConfig(
         check(alignBatchSize >= 0, "align_batch_size", "must be >= 0 (0 = batch_size), got " + alignBatchSize);
         check(maxRegenerationCollisionRate >= 0 && maxRegenerationCollisionRate <= 1, "max_regeneration_collision_rate",
                 "must be in [0, 1] (1 = never reject, the paper's loop), got " + maxRegenerationCollisionRate);
+        check(minRegenerationSelfRecall >= 0 && minRegenerationSelfRecall <= 1, "min_regeneration_self_recall",
+                "must be in [0, 1] (a share of titled items; 0 = no self-recall rule), got " + minRegenerationSelfRecall);
         check(recEpochs >= 1, "rec_epochs", "must be >= 1, got " + recEpochs);
         check(regenerationBeam >= 1, "regeneration_beam", "must be >= 1, got " + regenerationBeam);
         check(regenerationDecoding != null && DECODINGS.contains(regenerationDecoding), "regeneration_decoding",
@@ -175,7 +184,7 @@ public record SiitConfig(
      */
     public static SiitConfig defaults() {
         return new SiitConfig(VERSION, "../shared/data/ml-100k", null, 5, 10, "cid", null, "letter-tiger",
-                20, 3, 5, 0, 0.0, 0.0, 0, DEFAULT_MAX_REGENERATION_COLLISION_RATE, 10, true, 20, "beam", "paper", true, 20,
+                20, 3, 5, 0, 0.0, 0.0, 0, DEFAULT_MAX_REGENERATION_COLLISION_RATE, 0.0, 10, true, 20, "beam", "paper", true, 20,
                 1e-3, 256, 5, 0, 0, 42, "cpu");
     }
 

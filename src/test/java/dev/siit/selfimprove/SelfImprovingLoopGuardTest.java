@@ -133,6 +133,18 @@ class SelfImprovingLoopGuardTest {
         assertTrue(ExperimentReport.decisions(List.of(new ExperimentRunner.RunResult(
                 new ExperimentConfig.Run("x", "cid", "siit", 3, c), out, Map.of()))).isEmpty());
 
+        // the same proposal has no collision, but only 1 of 11 titled items keeps its identifier:
+        // a self-recall minimum of 50% rejects it (T1 = T0), the collision rule alone did not
+        RunDirectory strict = RunDirectory.open(dir, "strict");
+        SelfImprovingLoop.Outcome r = loop(c.with(Map.of("min_regeneration_self_recall", 0.5), "test"), strict, data)
+                .reuseWarmupFrom(run).regenerateWith(SelfImprovingLoopGuardTest::swapped).run(t0());
+        SelfImprovingLoop.IterationSummary rs = r.iterations().get(1);
+        assertFalse(rs.accepted());
+        assertEquals("iteration 1 rejected: self-recall of the aligned model 9.1% (min 50.0%); T_1 = T_0, "
+                + "recommendation training continues with the previous identifiers", rs.decision());
+        assertEquals(t0(), IndexFile.read(strict.resolve("index-iter1.json"), data));
+        assertEquals(0, strict.readJson("changes-iter1.json").size());
+
         // the collapse, with the paper's loop (max 1.0): accepted, identifiers suffixed apart
         RunDirectory paper = RunDirectory.open(dir, "paper");
         SelfImprovingLoop.Outcome p = loop(c.with(Map.of("max_regeneration_collision_rate", 1.0), "test"), paper, data)

@@ -87,6 +87,7 @@ class SiitConfigTest {
     void guardSettingsHaveDefaultsAndAreValidatedAtLoad() throws IOException {
         SiitConfig d = SiitConfig.load(write("d.yaml", "dataset: x\n"));
         assertEquals(0.2, d.maxRegenerationCollisionRate());
+        assertEquals(0.0, d.minRegenerationSelfRecall());
         assertEquals(0, d.alignMaxEpochs());
         assertFalse(d.adaptiveAlignment());
         assertEquals(5, d.alignEpochBudget());
@@ -95,7 +96,9 @@ class SiitConfigTest {
 
         SiitConfig g = SiitConfig.load(write("g.yaml", "align_epochs: 2\nalign_max_epochs: 12\n"
                 + "align_target_self_recall: 0.8\nalign_learning_rate: 0.01\nalign_batch_size: 32\n"
-                + "max_regeneration_collision_rate: 1.0\n"));
+                + "max_regeneration_collision_rate: 1.0\nmin_regeneration_self_recall: 0.25\n"));
+        assertEquals(0.25, g.minRegenerationSelfRecall());
+        assertTrue(g.toYaml().contains("min_regeneration_self_recall: 0.25"), g.toYaml());
         assertEquals(32, g.effectiveAlignBatchSize());
         assertTrue(g.adaptiveAlignment());
         assertEquals(12, g.alignEpochBudget());
@@ -111,6 +114,8 @@ class SiitConfigTest {
                 {"align_batch_size: -1\n", "'align_batch_size' must be >= 0"},
                 {"max_regeneration_collision_rate: 1.2\n", "'max_regeneration_collision_rate' must be in [0, 1]"},
                 {"max_regeneration_collision_rate: -0.01\n", "'max_regeneration_collision_rate' must be in [0, 1]"},
+                {"min_regeneration_self_recall: 1.5\n", "'min_regeneration_self_recall' must be in [0, 1]"},
+                {"min_regeneration_self_recall: -0.2\n", "'min_regeneration_self_recall' must be in [0, 1]"},
                 {"align_max_epochs: lots\n", "align_max_epochs"}};
         for (String[] b : bad) {
             Path p = write("bad-guard.yaml", b[0]);

@@ -1,0 +1,203 @@
+package dev.siit.selfimprove;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.siit.data.DatasetFormat;
+import dev.siit.data.DatasetLoader;
+import dev.siit.data.InteractionDataset;
+import dev.siit.ids.IndexFile;
+import dev.siit.ids.ItemIdentifiers;
+import dev.siit.model.ItemTokenizer;
+import dev.siit.model.PromptTemplates;
+import dev.siit.model.T5Config;
+import dev.siit.model.T5Model;
+import dev.siit.train.Checkpoints;
+import dev.siit.train.ExampleSource;
+import dev.siit.train.ParameterFile;
+import dev.siit.train.Seq2SeqBatch;
+import dev.siit.train.Seq2SeqExample;
+import dev.siit.train.TrainConfig;
+import dev.siit.train.Trainer;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+/**
+ * Diagnosis of the alignment stage (not a test; numbers in docs/results.md): trains the
+ * Item-to-Identifier task (or both tasks) of MovieLens-100K alone and prints, per epoch, the loss,
+ * the greedy self-recall under the per-level constraint, the teacher-forced exact match of the
+ * identifier (every identifier position's argmax is the label) and the process CPU seconds. It
+ * first dumps a few training examples as token ids and tokens.
+ *
+ * <pre>java -Dai.djl.offline=true -cp 'target/classes:target/test-classes:target/lib/*' \
+ *     dev.siit.selfimprove.AlignmentProbe run=RUN_DIR tasks=i2id lr=0.003 epochs=30 batch=32 dropout=0 init=m0</pre>
+ *
+ * {@code RUN_DIR} is a finished SIIT run directory (its {@code index-iter0.json},
+ * {@code item-tokens-iter0.txt} and, for {@code init=m0}, {@code stages/rec-iter0/final.bin}).
+ * Options: {@code tasks} i2id | both; {@code init} m0 | scratch; {@code model} small | tiny |
+ * wide (d 128, 2+2); {@code schedule} constant | cosine; {@code dropout}; {@code lr}; {@code batch};
+ * {@code epochs}; {@code eval_every}; {@code seed}; {@code dataset}; {@code tokenizer}.
+ */
+public final class AlignmentProbe {
+    private AlignmentProbe() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> o = new LinkedHashMap<>(Map.of("tasks", "i2id", "lr", "0.003", "epochs", "30", "batch", "32",
+                "dropout", "0", "init", "m0", "schedule", "constant", "model", "small", "eval_every", "1", "seed", "1"));
+        o.put("dataset", "/work/shared/data/ml-100k");
+        o.put("tokenizer", "/work/shared/data/t5-tokenizer");
+        for (String a : args) {
+            int eq = a.indexOf('=');
+            o.put(a.substring(0, eq), a.substring(eq + 1));
+        }
+        System.out.println("options " + o);
+        Path run = Path.of(o.get("run"));
+        InteractionDataset data = DatasetLoader.load(Path.of(o.get("dataset")), DatasetFormat.MOVIELENS, 5);
+        ItemIdentifiers ids = IndexFile.read(run.resolve("index-iter0.json"), data);
+        List<String> tokens = Files.readAllLines(run.resolve("item-tokens-iter0.txt")).stream()
+                .filter(s -> !s.isBlank()).toList();
+        PromptTemplates templates = PromptTemplates.forDataset(DatasetFormat.MOVIELENS);
+        List<AlignmentTasks.Example> all = AlignmentTasks.of(templates).build(data, ids);
+        List<AlignmentTasks.Example> tasks = new ArrayList<>();
+        for (AlignmentTasks.Example e : all) {
+            if (o.get("tasks").equals("both") || e.task() == AlignmentTasks.Task.ITEM_TO_IDENTIFIER) {
+                tasks.add(e);
+            }
+        }
+        try (ItemTokenizer tokenizer = ItemTokenizer.load(Path.of(o.get("tokenizer")), tokens);
+             NDManager manager = NDManager.newBaseManager(Device.cpu())) {
+            AlignmentSource source = new AlignmentSource(tasks, tokenizer);
+            List<Seq2SeqExample> examples = source.examples(1, new SplittableRandom(0));
+            int maxIn = 0;
+            for (int k = 0; k < examples.size(); k++) {
+                maxIn = Math.max(maxIn, examples.get(k).inputIds().length);
+                if (k < 4 || (k < 40 && k % 13 == 0)) {
+                    dump(tasks.get(k), examples.get(k), tokenizer);
+                }
+            }
+            System.out.printf(Locale.ROOT, "%d examples, longest prompt %d tokens, vocab %d (%d item tokens)%n",
+                    examples.size(), maxIn, tokenizer.vocabSize(), tokenizer.itemTokens().size());
+
+            double dropout = Double.parseDouble(o.get("dropout"));
+            T5Config cfg = switch (o.get("model")) {
+                case "small" -> new T5Config(tokenizer.vocabSize(), 64, 16, 256, 2, 2, 4, 32, 128, dropout, 1e-6,
+                        T5Config.RELU, true, 1.0, 0, 1, 0);
+                case "wide" -> new T5Config(tokenizer.vocabSize(), 128, 32, 512, 2, 2, 4, 32, 128, dropout, 1e-6,
+                        T5Config.RELU, true, 1.0, 0, 1, 0);
+                default -> throw new IllegalArgumentException("model " + o.get("model"));
+            };
+            long seed = Long.parseLong(o.get("seed"));
+            try (T5Model model = T5Model.create(cfg, seed, Device.cpu())) {
+                if (o.get("init").equals("m0")) {
+                    new ParameterFile().load(model, run.resolve("stages/rec-iter0/final.bin"));
+                }
+                int[] titled = AlignmentTasks.itemsWithTitle(data);
+                AlignmentTasks at = AlignmentTasks.of(templates);
+                List<String> prompts = new ArrayList<>();
+                List<List<String>> current = new ArrayList<>();
+                List<Seq2SeqExample> i2id = new ArrayList<>();
+                for (int item : titled) {
+                    prompts.add(at.itemToIdentifierPrompt(data.itemTexts().get(item).title()));
+                    current.add(ids.of(item));
+                }
+                List<int[]> pIds = tokenizer.encodeBatch(prompts);
+                for (int k = 0; k < titled.length; k++) {
+                    int[] target = new int[current.get(k).size() + 1];
+                    for (int j = 0; j < current.get(k).size(); j++) {
+                        target[j] = tokenizer.itemId(current.get(k).get(j));
+                    }
+                    target[target.length - 1] = tokenizer.eosId();
+                    i2id.add(new Seq2SeqExample(pIds.get(k), target));
+                }
+                IdentifierRegenerator greedy = new IdentifierRegenerator(model, tokenizer,
+                        PerLevelConstraint.forReference(ids.tokens(), tokens, tokenizer::itemId, tokenizer.eosId()), 1, 64);
+                int epochs = Integer.parseInt(o.get("epochs"));
+                int batch = Integer.parseInt(o.get("batch"));
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("learning_rate", Double.parseDouble(o.get("lr")));
+                m.put("batch_size", batch);
+                m.put("epochs", epochs);
+                m.put("warmup_steps", o.get("schedule").equals("constant") ? 0
+                        : (int) Math.min(500, (long) (examples.size() + batch - 1) / batch * epochs / 10));
+                m.put("schedule", o.get("schedule"));
+                m.put("min_lr_ratio", 0.1);
+                m.put("eval_every", Integer.parseInt(o.get("eval_every")));
+                m.put("patience", 0);
+                m.put("seed", seed);
+                TrainConfig tc = TrainConfig.defaults().with(m);
+                long cpu0 = cpuNanos();
+                long wall0 = System.nanoTime();
+                Path ck = Files.createTempDirectory("probe");
+                int[] epoch = {0};
+                try (Trainer trainer = new Trainer(model, tc, manager, tokenizer.padId()).progress(false)) {
+                    trainer.selectOn("self_recall");
+                    trainer.fit(source, mgr -> {
+                        epoch[0]++;
+                        long c = cpuNanos();
+                        double sr = SelfRecall.of(greedy.regenerate(mgr, prompts), current);
+                        double tf = teacherForcedExact(model, mgr, i2id, tokenizer.padId());
+                        System.out.printf(Locale.ROOT, "epoch %3d  self-recall %.4f  tf-exact %.4f  cpu %.0f s "
+                                        + "(eval %.0f s)  wall %.0f s%n", epoch[0], sr, tf, (c - cpu0) / 1e9,
+                                (cpuNanos() - c) / 1e9, (System.nanoTime() - wall0) / 1e9);
+                        return Map.of("self_recall", sr, "tf_exact", tf);
+                    }, new Checkpoints(ck, new ParameterFile()), false);
+                }
+            }
+        }
+    }
+
+    /** Share of examples whose every target position's argmax (teacher forcing, eval mode) is the label. */
+    static double teacherForcedExact(T5Model model, NDManager parent, List<Seq2SeqExample> examples, int pad) {
+        int hits = 0;
+        for (int s = 0; s < examples.size(); s += 128) {
+            List<Seq2SeqExample> b = examples.subList(s, Math.min(examples.size(), s + 128));
+            Seq2SeqBatch batch = Seq2SeqBatch.of(b, pad, model.decoderStartTokenId());
+            try (NDManager sm = parent.newSubManager()) {
+                NDArray hidden = model.encode(batch.inputIds(sm), batch.inputMask(sm), false);
+                NDArray logits = model.decode(hidden, batch.inputMask(sm), batch.decoderInput(sm), false); // (B, T, V)
+                long[] arg = logits.argMax(-1).toLongArray(); // (B, T)
+                int t = batch.targetLength();
+                for (int i = 0; i < b.size(); i++) {
+                    boolean ok = true;
+                    for (int j = 0; j < t; j++) {
+                        if (batch.labelMask()[i * t + j] > 0 && arg[i * t + j] != batch.labels()[i * t + j]) {
+                            ok = false;
+                        }
+                    }
+                    hits += ok ? 1 : 0;
+                }
+            }
+        }
+        return hits / (double) examples.size();
+    }
+
+    private static void dump(AlignmentTasks.Example e, Seq2SeqExample x, ItemTokenizer tok) {
+        System.out.println("--- " + e.task() + " item " + e.item());
+        System.out.println("prompt text : " + e.prompt());
+        System.out.println("prompt ids  : " + java.util.Arrays.toString(x.inputIds()));
+        System.out.println("prompt toks : " + pieces(x.inputIds(), tok));
+        System.out.println("target text : " + e.target());
+        System.out.println("target ids  : " + java.util.Arrays.toString(x.targetIds()));
+        System.out.println("target toks : " + pieces(x.targetIds(), tok));
+    }
+
+    private static String pieces(int[] ids, ItemTokenizer tok) {
+        List<String> s = new ArrayList<>();
+        for (int id : ids) {
+            s.add(tok.token(id));
+        }
+        return String.join(" ", s);
+    }
+
+    private static long cpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+}
