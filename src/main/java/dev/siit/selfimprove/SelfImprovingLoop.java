@@ -178,7 +178,7 @@ public final class SelfImprovingLoop {
         for (Object[] kv : new Object[][] {{"iterations", 0}, {"align_epochs", 1}, {"rec_epochs", 1}, {"refine", true},
                 {"regeneration_beam", 1}, {"regeneration_decoding", "beam"}, {"assignment", "paper"},
                 {"collision_avoidance", true}, {"align_max_epochs", 0}, {"align_target_self_recall", 0.0},
-                {"align_learning_rate", 0.0}, {"align_batch_size", 0}, {"max_regeneration_collision_rate", 1.0},
+                {"align_learning_rate", 0.0}, {"align_batch_size", 0}, {"align_dropout", -1.0}, {"max_regeneration_collision_rate", 1.0},
                 {"min_regeneration_self_recall", 0.0}}) {
             normalised.put((String) kv[0], kv[1]);
         }
@@ -325,7 +325,7 @@ public final class SelfImprovingLoop {
         try (PhaseTimer t = PhaseTimer.start("alignment training, iteration " + i);
              ItemTokenizer tokenizer = ItemTokenizer.load(tokenizerPath, tokens);
              NDManager manager = NDManager.newBaseManager(device);
-             T5Model model = loadModel("rec-iter" + (i - 1), tokenizer.vocabSize())) {
+             T5Model model = loadModel("rec-iter" + (i - 1), config.alignT5Config(tokenizer.vocabSize()))) {
             List<AlignmentTasks.Example> tasks = AlignmentTasks.of(templates).build(data, ids);
             AlignmentSource source = new AlignmentSource(tasks, tokenizer);
             TrainConfig tc = trainConfig(budget, stageSeed("align", i), source.size(), config.effectiveAlignLearningRate(),
@@ -630,7 +630,11 @@ public final class SelfImprovingLoop {
     }
 
     private T5Model loadModel(String stage, int vocabSize) {
-        T5Model model = T5Model.create(config.t5Config(vocabSize), config.seed(), device);
+        return loadModel(stage, config.t5Config(vocabSize));
+    }
+
+    private T5Model loadModel(String stage, dev.siit.model.T5Config architecture) {
+        T5Model model = T5Model.create(architecture, config.seed(), device);
         weights.load(model, run.resolve(finalWeights(stage)));
         return model;
     }

@@ -53,6 +53,9 @@ import java.util.TreeSet;
  *                             (paper: one learning rate)
  * @param alignBatchSize       examples per alignment step; 0 = {@code batch_size}. Smaller batches
  *                             give the memorisation of title -> identifier more updates per epoch
+ * @param alignDropout         dropout rate of the alignment stage; -1 = the backbone's own rate
+ *                             (paper: one model, one rate). Alignment memorises one example per
+ *                             item, which dropout slows down (docs/results.md, alignment learnability)
  * @param maxRegenerationCollisionRate guard (not in the paper): an iteration whose regenerated
  *                             identifiers collide (before collision avoidance) for a larger share
  *                             of items is REJECTED: T_i = T(i-1). 1.0 = never reject (the paper's
@@ -97,6 +100,7 @@ public record SiitConfig(
         @JsonProperty("align_target_self_recall") double alignTargetSelfRecall,
         @JsonProperty("align_learning_rate") double alignLearningRate,
         @JsonProperty("align_batch_size") int alignBatchSize,
+        @JsonProperty("align_dropout") double alignDropout,
         @JsonProperty("max_regeneration_collision_rate") double maxRegenerationCollisionRate,
         @JsonProperty("min_regeneration_self_recall") double minRegenerationSelfRecall,
         @JsonProperty("rec_epochs") int recEpochs,
@@ -148,6 +152,8 @@ public record SiitConfig(
         check(alignLearningRate >= 0 && Double.isFinite(alignLearningRate), "align_learning_rate",
                 "must be >= 0 (0 = learning_rate), got " + alignLearningRate);
         check(alignBatchSize >= 0, "align_batch_size", "must be >= 0 (0 = batch_size), got " + alignBatchSize);
+        check(alignDropout == -1 || (alignDropout >= 0 && alignDropout < 1), "align_dropout",
+                "must be -1 (the backbone's dropout) or in [0, 1), got " + alignDropout);
         check(maxRegenerationCollisionRate >= 0 && maxRegenerationCollisionRate <= 1, "max_regeneration_collision_rate",
                 "must be in [0, 1] (1 = never reject, the paper's loop), got " + maxRegenerationCollisionRate);
         check(minRegenerationSelfRecall >= 0 && minRegenerationSelfRecall <= 1, "min_regeneration_self_recall",
@@ -184,7 +190,7 @@ public record SiitConfig(
      */
     public static SiitConfig defaults() {
         return new SiitConfig(VERSION, "../shared/data/ml-100k", null, 5, 10, "cid", null, "letter-tiger",
-                20, 3, 5, 0, 0.0, 0.0, 0, DEFAULT_MAX_REGENERATION_COLLISION_RATE, 0.0, 10, true, 20, "beam", "paper", true, 20,
+                20, 3, 5, 0, 0.0, 0.0, 0, -1.0, DEFAULT_MAX_REGENERATION_COLLISION_RATE, 0.0, 10, true, 20, "beam", "paper", true, 20,
                 1e-3, 256, 5, 0, 0, 42, "cpu");
     }
 
@@ -204,6 +210,12 @@ public record SiitConfig(
     /** Batch size of the alignment stage. */
     public int effectiveAlignBatchSize() {
         return alignBatchSize > 0 ? alignBatchSize : batchSize;
+    }
+
+    /** The backbone of the alignment stage: {@link #t5Config} with {@code align_dropout} when set. */
+    public T5Config alignT5Config(int vocabSize) {
+        T5Config c = t5Config(vocabSize);
+        return alignDropout < 0 ? c : c.withDropoutRate(alignDropout);
     }
 
     /** Learning rate of the alignment stage. */

@@ -86,18 +86,87 @@ public final class AlignmentProbe {
             System.out.printf(Locale.ROOT, "%d examples, longest prompt %d tokens, vocab %d (%d item tokens)%n",
                     examples.size(), maxIn, tokenizer.vocabSize(), tokenizer.itemTokens().size());
 
+            // compact=1: a vocabulary of only the ids the examples use (pad, EOS, every code token
+            // first), so the embedding, LM head and optimiser cost ~4k rows instead of 32k: a proxy
+            // of the same memorisation problem at a fraction of the CPU, trained from scratch
+            boolean compact = o.getOrDefault("compact", "0").equals("1");
+            int[] remap = null;
+            int vocab = tokenizer.vocabSize();
+            if (compact) {
+                remap = new int[tokenizer.vocabSize()];
+                java.util.Arrays.fill(remap, -1);
+                int next = 0;
+                for (int id : new int[] {tokenizer.padId(), tokenizer.eosId()}) {
+                    remap[id] = next++;
+                }
+                for (String t : tokens) {
+                    remap[tokenizer.itemId(t)] = next++;
+                }
+                for (Seq2SeqExample e : examples) {
+                    for (int[] a : new int[][] {e.inputIds(), e.targetIds()}) {
+                        for (int id : a) {
+                            if (remap[id] < 0) {
+                                remap[id] = next++;
+                            }
+                        }
+                    }
+                }
+                vocab = next;
+                List<Seq2SeqExample> mapped = new ArrayList<>();
+                for (Seq2SeqExample e : examples) {
+                    mapped.add(new Seq2SeqExample(map(e.inputIds(), remap), map(e.targetIds(), remap)));
+                }
+                examples = mapped;
+                // prompt=id: each item's prompt is ONE fresh token (pure memorisation, no text);
+                // prompt=title: the title without the 8 template tokens before it
+                String prompt = o.getOrDefault("prompt", "template");
+                if (!prompt.equals("template")) {
+                    if (!o.get("tasks").equals("i2id")) {
+                        throw new IllegalArgumentException("prompt=" + prompt + " needs tasks=i2id");
+                    }
+                    List<Seq2SeqExample> changed = new ArrayList<>();
+                    for (Seq2SeqExample e : examples) {
+                        int[] in = e.inputIds();
+                        changed.add(new Seq2SeqExample(prompt.equals("id") ? new int[] {vocab + changed.size(), remap[tokenizer.eosId()]}
+                                : java.util.Arrays.copyOfRange(in, 8, in.length), e.targetIds()));
+                    }
+                    if (prompt.equals("id")) {
+                        vocab += changed.size();
+                    }
+                    examples = changed;
+                }
+                System.out.println("compact vocabulary: " + vocab + " ids");
+            }
+            List<Seq2SeqExample> trainExamples = examples;
+            ExampleSource trainSource = new ExampleSource() {
+                @Override
+                public List<Seq2SeqExample> examples(int epoch, SplittableRandom rng) {
+                    return trainExamples;
+                }
+
+                @Override
+                public int size() {
+                    return trainExamples.size();
+                }
+            };
             double dropout = Double.parseDouble(o.get("dropout"));
             T5Config cfg = switch (o.get("model")) {
-                case "small" -> new T5Config(tokenizer.vocabSize(), 64, 16, 256, 2, 2, 4, 32, 128, dropout, 1e-6,
+                case "small" -> new T5Config(vocab, 64, 16, 256, 2, 2, 4, 32, 128, dropout, 1e-6,
                         T5Config.RELU, true, 1.0, 0, 1, 0);
-                case "wide" -> new T5Config(tokenizer.vocabSize(), 128, 32, 512, 2, 2, 4, 32, 128, dropout, 1e-6,
+                case "wide" -> new T5Config(vocab, 128, 32, 512, 2, 2, 4, 32, 128, dropout, 1e-6,
                         T5Config.RELU, true, 1.0, 0, 1, 0);
                 default -> throw new IllegalArgumentException("model " + o.get("model"));
             };
             long seed = Long.parseLong(o.get("seed"));
             try (T5Model model = T5Model.create(cfg, seed, Device.cpu())) {
-                if (o.get("init").equals("m0")) {
+                if (o.get("init").equals("m0") && !compact) {
                     new ParameterFile().load(model, run.resolve("stages/rec-iter0/final.bin"));
+                }
+                // emb_scale: multiplies the shared (input and tied output) embedding, to test whether
+                // its N(0, 1) initialisation makes title-token rows too slow to move under AdamW
+                float embScale = Float.parseFloat(o.getOrDefault("emb_scale", "1"));
+                if (embScale != 1f) {
+                    model.parametersByName().get("shared.weight").getArray().muli(embScale);
                 }
                 int[] titled = AlignmentTasks.itemsWithTitle(data);
                 AlignmentTasks at = AlignmentTasks.of(templates);
@@ -115,10 +184,17 @@ public final class AlignmentProbe {
                         target[j] = tokenizer.itemId(current.get(k).get(j));
                     }
                     target[target.length - 1] = tokenizer.eosId();
-                    i2id.add(new Seq2SeqExample(pIds.get(k), target));
+                    i2id.add(compact ? new Seq2SeqExample(map(pIds.get(k), remap), map(target, remap))
+                            : new Seq2SeqExample(pIds.get(k), target));
                 }
-                IdentifierRegenerator greedy = new IdentifierRegenerator(model, tokenizer,
-                        PerLevelConstraint.forReference(ids.tokens(), tokens, tokenizer::itemId, tokenizer.eosId()), 1, 64);
+                if (!o.getOrDefault("prompt", "template").equals("template")) {
+                    i2id = examples; // the i2id examples, in item order, with the changed prompts
+                }
+                List<Seq2SeqExample> evalExamples = i2id;
+                int[] r = remap;
+                PerLevelConstraint constraint = PerLevelConstraint.forReference(ids.tokens(), tokens,
+                        t -> compact ? r[tokenizer.itemId(t)] : tokenizer.itemId(t), compact ? r[tokenizer.eosId()] : tokenizer.eosId());
+                dev.siit.model.ConstrainedBeamSearch greedy = new dev.siit.model.ConstrainedBeamSearch(model, constraint, 1, 0);
                 int epochs = Integer.parseInt(o.get("epochs"));
                 int batch = Integer.parseInt(o.get("batch"));
                 Map<String, Object> m = new LinkedHashMap<>();
@@ -139,11 +215,12 @@ public final class AlignmentProbe {
                 int[] epoch = {0};
                 try (Trainer trainer = new Trainer(model, tc, manager, tokenizer.padId()).progress(false)) {
                     trainer.selectOn("self_recall");
-                    trainer.fit(source, mgr -> {
-                        epoch[0]++;
+                    int every = Integer.parseInt(o.get("eval_every"));
+                    trainer.fit(trainSource, mgr -> {
+                        epoch[0] = Math.min(epochs, epoch[0] + every); // the trainer validates every N epochs and after the last
                         long c = cpuNanos();
-                        double sr = SelfRecall.of(greedy.regenerate(mgr, prompts), current);
-                        double tf = teacherForcedExact(model, mgr, i2id, tokenizer.padId());
+                        double sr = greedySelfRecall(greedy, mgr, evalExamples);
+                        double tf = teacherForcedExact(model, mgr, evalExamples, tokenizer.padId());
                         System.out.printf(Locale.ROOT, "epoch %3d  self-recall %.4f  tf-exact %.4f  cpu %.0f s "
                                         + "(eval %.0f s)  wall %.0f s%n", epoch[0], sr, tf, (c - cpu0) / 1e9,
                                 (cpuNanos() - c) / 1e9, (System.nanoTime() - wall0) / 1e9);
@@ -152,6 +229,39 @@ public final class AlignmentProbe {
                 }
             }
         }
+    }
+
+    /** Share of examples whose greedy constrained decoding is their target (without EOS). */
+    static double greedySelfRecall(dev.siit.model.ConstrainedBeamSearch greedy, NDManager m, List<Seq2SeqExample> ex) {
+        int hits = 0;
+        for (int s = 0; s < ex.size(); s += 64) {
+            List<Seq2SeqExample> b = ex.subList(s, Math.min(ex.size(), s + 64));
+            int[][] prompts = new int[b.size()][];
+            for (int i = 0; i < b.size(); i++) {
+                prompts[i] = b.get(i).inputIds();
+            }
+            List<List<dev.siit.model.ConstrainedBeamSearch.Hypothesis>> hyps = greedy.search(m, prompts);
+            for (int i = 0; i < b.size(); i++) {
+                int[] t = b.get(i).targetIds();
+                int[] want = java.util.Arrays.copyOf(t, t.length - 1);
+                if (!hyps.get(i).isEmpty() && java.util.Arrays.equals(strip(hyps.get(i).get(0).tokens(), t[t.length - 1]), want)) {
+                    hits++;
+                }
+            }
+        }
+        return hits / (double) ex.size();
+    }
+
+    private static int[] strip(int[] tokens, int eos) {
+        return tokens.length > 0 && tokens[tokens.length - 1] == eos ? java.util.Arrays.copyOf(tokens, tokens.length - 1) : tokens;
+    }
+
+    private static int[] map(int[] ids, int[] remap) {
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = remap[ids[i]];
+        }
+        return out;
     }
 
     /** Share of examples whose every target position's argmax (teacher forcing, eval mode) is the label. */

@@ -88,6 +88,8 @@ class SiitConfigTest {
         SiitConfig d = SiitConfig.load(write("d.yaml", "dataset: x\n"));
         assertEquals(0.2, d.maxRegenerationCollisionRate());
         assertEquals(0.0, d.minRegenerationSelfRecall());
+        assertEquals(-1.0, d.alignDropout());
+        assertEquals(d.t5Config(100), d.alignT5Config(100)); // -1: the backbone's own dropout
         assertEquals(0, d.alignMaxEpochs());
         assertFalse(d.adaptiveAlignment());
         assertEquals(5, d.alignEpochBudget());
@@ -98,6 +100,10 @@ class SiitConfigTest {
                 + "align_target_self_recall: 0.8\nalign_learning_rate: 0.01\nalign_batch_size: 32\n"
                 + "max_regeneration_collision_rate: 1.0\nmin_regeneration_self_recall: 0.25\n"));
         assertEquals(0.25, g.minRegenerationSelfRecall());
+        SiitConfig nd = g.with(java.util.Map.of("align_dropout", 0.0, "model", "small"), "test");
+        assertEquals(0.1, nd.t5Config(100).dropoutRate()); // recommendation keeps the backbone's rate
+        assertEquals(0.0, nd.alignT5Config(100).dropoutRate());
+        assertEquals(nd.t5Config(100).withDropoutRate(0.0), nd.alignT5Config(100));
         assertTrue(g.toYaml().contains("min_regeneration_self_recall: 0.25"), g.toYaml());
         assertEquals(32, g.effectiveAlignBatchSize());
         assertTrue(g.adaptiveAlignment());
@@ -114,6 +120,8 @@ class SiitConfigTest {
                 {"align_batch_size: -1\n", "'align_batch_size' must be >= 0"},
                 {"max_regeneration_collision_rate: 1.2\n", "'max_regeneration_collision_rate' must be in [0, 1]"},
                 {"max_regeneration_collision_rate: -0.01\n", "'max_regeneration_collision_rate' must be in [0, 1]"},
+                {"align_dropout: 1.0\n", "'align_dropout' must be -1 (the backbone's dropout) or in [0, 1), got 1.0"},
+                {"align_dropout: -0.5\n", "'align_dropout' must be -1"},
                 {"min_regeneration_self_recall: 1.5\n", "'min_regeneration_self_recall' must be in [0, 1]"},
                 {"min_regeneration_self_recall: -0.2\n", "'min_regeneration_self_recall' must be in [0, 1]"},
                 {"align_max_epochs: lots\n", "align_max_epochs"}};
