@@ -133,12 +133,29 @@ class SiitConfigTest {
     }
 
     @Test
+    void alignedExperimentConfigLoadsWithTheMeasuredAlignmentSettings() {
+        // configs/ml100k-aligned.yaml (surefire runs in the project folder)
+        ExperimentConfig e = ExperimentConfig.load(Path.of("configs/ml100k-aligned.yaml"));
+        List<ExperimentConfig.Run> runs = e.runs();
+        assertEquals(6, runs.size()); // cid x {base, +SIIT} x 3 seeds
+        SiitConfig c = runs.stream().filter(r -> r.config().refine()).findFirst().orElseThrow().config();
+        assertEquals(0.003, c.effectiveAlignLearningRate());
+        assertEquals(32, c.effectiveAlignBatchSize());
+        assertEquals(0.0, c.alignT5Config(100).dropoutRate());
+        assertEquals(0.1, c.t5Config(100).dropoutRate());
+        assertEquals(100, c.alignEpochBudget());
+        assertEquals(0.3, c.minRegenerationSelfRecall());
+    }
+
+    @Test
     void quickstartResourceLoadsWithTheGuard() throws IOException {
         try (var in = SiitConfigTest.class.getResourceAsStream("/dev/siit/selfimprove/quickstart.yaml")) {
             Path p = write("quickstart.yaml", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
             SiitConfig c = ExperimentConfig.load(p).runs().get(1).config();
             assertTrue(c.refine());
             assertEquals(0.2, c.maxRegenerationCollisionRate());
+            assertEquals(0.3, c.minRegenerationSelfRecall());
+            assertEquals(0.0, c.alignT5Config(100).dropoutRate());
             assertTrue(c.adaptiveAlignment());
             assertEquals(2, c.alignEpochs());
             assertTrue(c.alignTargetSelfRecall() > 0);
