@@ -168,6 +168,9 @@ public final class AlignmentProbe {
                 if (embScale != 1f) {
                     model.parametersByName().get("shared.weight").getArray().muli(embScale);
                 }
+                if (o.getOrDefault("embedding_report", "0").equals("1")) {
+                    embeddingReport(model, examples, tokenizer.eosId(), compact ? remap : null);
+                }
                 int[] titled = AlignmentTasks.itemsWithTitle(data);
                 AlignmentTasks at = AlignmentTasks.of(templates);
                 List<String> prompts = new ArrayList<>();
@@ -229,6 +232,49 @@ public final class AlignmentProbe {
                 }
             }
         }
+    }
+
+    /**
+     * Mean norm and mean pairwise cosine of the input-embedding rows of the tokens that occur in
+     * the prompts' titles (prompt positions 8 .. end-2: after the template, before ':' and EOS):
+     * how distinguishable the titles' tokens are to the encoder before alignment starts.
+     */
+    static void embeddingReport(T5Model model, List<Seq2SeqExample> examples, int eos, int[] remap) {
+        float[] e = model.parametersByName().get("shared.weight").getArray().toFloatArray();
+        int d = model.config().dModel();
+        java.util.TreeSet<Integer> ids = new java.util.TreeSet<>();
+        for (Seq2SeqExample x : examples) {
+            int[] in = x.inputIds();
+            if (in[in.length - 1] == (remap == null ? eos : remap[eos]) && in.length > 10) {
+                for (int i = 8; i < in.length - 2; i++) {
+                    ids.add(in[i]);
+                }
+            }
+        }
+        int[] t = ids.stream().mapToInt(Integer::intValue).toArray();
+        double[][] u = new double[t.length][d];
+        double normSum = 0;
+        double[] mean = new double[d];
+        for (int k = 0; k < t.length; k++) {
+            double n = 0;
+            for (int j = 0; j < d; j++) {
+                n += e[t[k] * d + j] * (double) e[t[k] * d + j];
+            }
+            n = Math.sqrt(n);
+            normSum += n;
+            for (int j = 0; j < d; j++) {
+                u[k][j] = e[t[k] * d + j] / n;
+                mean[j] += u[k][j] / t.length;
+            }
+        }
+        // mean over pairs i != j of cos = (|sum u|^2 - n) / (n (n - 1))
+        double s2 = 0;
+        for (int j = 0; j < d; j++) {
+            s2 += (mean[j] * t.length) * (mean[j] * t.length);
+        }
+        double cos = (s2 - t.length) / ((double) t.length * (t.length - 1));
+        System.out.printf(Locale.ROOT, "title-token embeddings: %d tokens, mean norm %.3f, mean pairwise cosine %.4f%n",
+                t.length, normSum / t.length, cos);
     }
 
     /** Share of examples whose greedy constrained decoding is their target (without EOS). */
