@@ -143,7 +143,7 @@ class SiitConfigTest {
         assertEquals(32, c.effectiveAlignBatchSize());
         assertEquals(0.0, c.alignT5Config(100).dropoutRate());
         assertEquals(0.1, c.t5Config(100).dropoutRate());
-        assertEquals(100, c.alignEpochBudget());
+        assertEquals(200, c.alignEpochBudget());
         assertEquals(0.3, c.minRegenerationSelfRecall());
     }
 
