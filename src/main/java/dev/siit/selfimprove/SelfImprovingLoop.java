@@ -178,7 +178,7 @@ public final class SelfImprovingLoop {
         for (Object[] kv : new Object[][] {{"iterations", 0}, {"align_epochs", 1}, {"rec_epochs", 1}, {"refine", true},
                 {"regeneration_beam", 1}, {"regeneration_decoding", "beam"}, {"assignment", "paper"},
                 {"collision_avoidance", true}, {"align_max_epochs", 0}, {"align_target_self_recall", 0.0},
-                {"align_learning_rate", 0.0}, {"align_batch_size", 0}, {"align_dropout", -1.0}, {"max_regeneration_collision_rate", 1.0},
+                {"align_learning_rate", 0.0}, {"align_batch_size", 0}, {"align_dropout", -1.0}, {"align_tasks", "both"}, {"max_regeneration_collision_rate", 1.0},
                 {"min_regeneration_self_recall", 0.0}}) {
             normalised.put((String) kv[0], kv[1]);
         }
@@ -327,6 +327,9 @@ public final class SelfImprovingLoop {
              NDManager manager = NDManager.newBaseManager(device);
              T5Model model = loadModel("rec-iter" + (i - 1), config.alignT5Config(tokenizer.vocabSize()))) {
             List<AlignmentTasks.Example> tasks = AlignmentTasks.of(templates).build(data, ids);
+            if (!config.alignsIdentifierToItem()) {
+                tasks = tasks.stream().filter(e -> e.task() == AlignmentTasks.Task.ITEM_TO_IDENTIFIER).toList();
+            }
             AlignmentSource source = new AlignmentSource(tasks, tokenizer);
             TrainConfig tc = trainConfig(budget, stageSeed("align", i), source.size(), config.effectiveAlignLearningRate(),
                     config.effectiveAlignBatchSize(), config.adaptiveAlignment() ? 1 : budget);

@@ -53,6 +53,10 @@ import java.util.TreeSet;
  *                             (paper: one learning rate)
  * @param alignBatchSize       examples per alignment step; 0 = {@code batch_size}. Smaller batches
  *                             give the memorisation of title -> identifier more updates per epoch
+ * @param alignTasks           {@code both} (paper: Item-to-Identifier and Identifier-to-Item) or
+ *                             {@code item-to-identifier} (only the task regeneration decodes; not
+ *                             in the paper). Measured on a proxy, Identifier-to-Item slows the
+ *                             learning of title -> identifier (docs/results.md)
  * @param alignDropout         dropout rate of the alignment stage; -1 = the backbone's own rate
  *                             (paper: one model, one rate). Alignment memorises one example per
  *                             item, which dropout slows down (docs/results.md, alignment learnability)
@@ -100,6 +104,7 @@ public record SiitConfig(
         @JsonProperty("align_target_self_recall") double alignTargetSelfRecall,
         @JsonProperty("align_learning_rate") double alignLearningRate,
         @JsonProperty("align_batch_size") int alignBatchSize,
+        @JsonProperty("align_tasks") String alignTasks,
         @JsonProperty("align_dropout") double alignDropout,
         @JsonProperty("max_regeneration_collision_rate") double maxRegenerationCollisionRate,
         @JsonProperty("min_regeneration_self_recall") double minRegenerationSelfRecall,
@@ -122,6 +127,7 @@ public record SiitConfig(
     public static final Set<String> INITIALIZERS = Set.of("cid", "tiger", "letter", "file");
     public static final Set<String> DECODINGS = Set.of("beam", "greedy");
     public static final Set<String> MODELS = Set.of("letter-tiger", "small", "tiny");
+    public static final Set<String> ALIGN_TASKS = Set.of("both", "item-to-identifier");
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -152,6 +158,8 @@ public record SiitConfig(
         check(alignLearningRate >= 0 && Double.isFinite(alignLearningRate), "align_learning_rate",
                 "must be >= 0 (0 = learning_rate), got " + alignLearningRate);
         check(alignBatchSize >= 0, "align_batch_size", "must be >= 0 (0 = batch_size), got " + alignBatchSize);
+        check(ALIGN_TASKS.contains(alignTasks), "align_tasks",
+                "must be both (the paper) or item-to-identifier, got " + alignTasks);
         check(alignDropout == -1 || (alignDropout >= 0 && alignDropout < 1), "align_dropout",
                 "must be -1 (the backbone's dropout) or in [0, 1), got " + alignDropout);
         check(maxRegenerationCollisionRate >= 0 && maxRegenerationCollisionRate <= 1, "max_regeneration_collision_rate",
@@ -190,7 +198,7 @@ public record SiitConfig(
      */
     public static SiitConfig defaults() {
         return new SiitConfig(VERSION, "../shared/data/ml-100k", null, 5, 10, "cid", null, "letter-tiger",
-                20, 3, 5, 0, 0.0, 0.0, 0, -1.0, DEFAULT_MAX_REGENERATION_COLLISION_RATE, 0.0, 10, true, 20, "beam", "paper", true, 20,
+                20, 3, 5, 0, 0.0, 0.0, 0, "both", -1.0, DEFAULT_MAX_REGENERATION_COLLISION_RATE, 0.0, 10, true, 20, "beam", "paper", true, 20,
                 1e-3, 256, 5, 0, 0, 42, "cpu");
     }
 
@@ -210,6 +218,11 @@ public record SiitConfig(
     /** Batch size of the alignment stage. */
     public int effectiveAlignBatchSize() {
         return alignBatchSize > 0 ? alignBatchSize : batchSize;
+    }
+
+    /** Whether alignment trains the Identifier-to-Item task too (paper) or Item-to-Identifier only. */
+    public boolean alignsIdentifierToItem() {
+        return "both".equals(alignTasks);
     }
 
     /** The backbone of the alignment stage: {@link #t5Config} with {@code align_dropout} when set. */

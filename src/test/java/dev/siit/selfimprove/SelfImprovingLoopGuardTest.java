@@ -110,7 +110,7 @@ class SelfImprovingLoopGuardTest {
     }
 
     @Test
-    void healthyRegenerationIsAcceptedAndThePapersSettingNeverRejects(@TempDir Path dir) {
+    void healthyRegenerationIsAcceptedAndThePapersSettingNeverRejects(@TempDir Path dir) throws IOException {
         InteractionDataset data = tinyData();
         SiitConfig c = tinyConfig().with(Map.of("iterations", 1), "test");
         RunDirectory run = RunDirectory.open(dir, "healthy");
@@ -144,6 +144,15 @@ class SelfImprovingLoopGuardTest {
                 + "recommendation training continues with the previous identifiers", rs.decision());
         assertEquals(t0(), IndexFile.read(strict.resolve("index-iter1.json"), data));
         assertEquals(0, strict.readJson("changes-iter1.json").size());
+        // both alignment tasks (paper): 2 examples for each of the 11 titled items
+        assertTrue(Files.readString(strict.logFile()).contains("alignment training done (22 examples x 1 epochs"));
+
+        // align_tasks item-to-identifier: only the task regeneration decodes, 1 example per titled item
+        RunDirectory oneTask = RunDirectory.open(dir, "one-task");
+        loop(c.with(Map.of("align_tasks", "item-to-identifier", "align_dropout", 0.0), "test"), oneTask, data)
+                .reuseWarmupFrom(run).regenerateWith(SelfImprovingLoopGuardTest::swapped).run(t0());
+        assertTrue(Files.readString(oneTask.logFile()).contains("alignment training done (11 examples x 1 epochs"),
+                Files.readString(oneTask.logFile()));
 
         // the collapse, with the paper's loop (max 1.0): accepted, identifiers suffixed apart
         RunDirectory paper = RunDirectory.open(dir, "paper");

@@ -89,6 +89,9 @@ class SiitConfigTest {
         assertEquals(0.2, d.maxRegenerationCollisionRate());
         assertEquals(0.0, d.minRegenerationSelfRecall());
         assertEquals(-1.0, d.alignDropout());
+        assertEquals("both", d.alignTasks());
+        assertTrue(d.alignsIdentifierToItem());
+        assertFalse(d.with(java.util.Map.of("align_tasks", "item-to-identifier"), "test").alignsIdentifierToItem());
         assertEquals(d.t5Config(100), d.alignT5Config(100)); // -1: the backbone's own dropout
         assertEquals(0, d.alignMaxEpochs());
         assertFalse(d.adaptiveAlignment());
@@ -120,6 +123,7 @@ class SiitConfigTest {
                 {"align_batch_size: -1\n", "'align_batch_size' must be >= 0"},
                 {"max_regeneration_collision_rate: 1.2\n", "'max_regeneration_collision_rate' must be in [0, 1]"},
                 {"max_regeneration_collision_rate: -0.01\n", "'max_regeneration_collision_rate' must be in [0, 1]"},
+                {"align_tasks: identifier-to-item\n", "'align_tasks' must be both (the paper) or item-to-identifier, got identifier-to-item"},
                 {"align_dropout: 1.0\n", "'align_dropout' must be -1 (the backbone's dropout) or in [0, 1), got 1.0"},
                 {"align_dropout: -0.5\n", "'align_dropout' must be -1"},
                 {"min_regeneration_self_recall: 1.5\n", "'min_regeneration_self_recall' must be in [0, 1]"},
