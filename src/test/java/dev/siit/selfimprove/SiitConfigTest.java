@@ -143,11 +143,11 @@ class SiitConfigTest {
         List<ExperimentConfig.Run> runs = e.runs();
         assertEquals(6, runs.size()); // cid x {base, +SIIT} x 3 seeds
         SiitConfig c = runs.stream().filter(r -> r.config().refine()).findFirst().orElseThrow().config();
-        assertEquals(0.003, c.effectiveAlignLearningRate());
+        assertEquals(0.001, c.effectiveAlignLearningRate());
         assertEquals(32, c.effectiveAlignBatchSize());
         assertEquals(0.0, c.alignT5Config(100).dropoutRate());
         assertEquals(0.1, c.t5Config(100).dropoutRate());
-        assertEquals(200, c.alignEpochBudget());
+        assertEquals(60, c.alignEpochBudget());
         assertEquals(0.3, c.minRegenerationSelfRecall());
     }
 
