@@ -178,7 +178,8 @@ public final class SelfImprovingLoop {
         for (Object[] kv : new Object[][] {{"iterations", 0}, {"align_epochs", 1}, {"rec_epochs", 1}, {"refine", true},
                 {"regeneration_beam", 1}, {"regeneration_decoding", "beam"}, {"assignment", "paper"},
                 {"collision_avoidance", true}, {"align_max_epochs", 0}, {"align_target_self_recall", 0.0},
-                {"align_learning_rate", 0.0}, {"align_batch_size", 0}, {"max_regeneration_collision_rate", 1.0}}) {
+                {"align_learning_rate", 0.0}, {"align_batch_size", 0}, {"align_dropout", -1.0}, {"align_tasks", "both"}, {"max_regeneration_collision_rate", 1.0},
+                {"min_regeneration_self_recall", 0.0}}) {
             normalised.put((String) kv[0], kv[1]);
         }
         SiitConfig w = config.with(normalised, "warm-up key");
@@ -324,8 +325,11 @@ public final class SelfImprovingLoop {
         try (PhaseTimer t = PhaseTimer.start("alignment training, iteration " + i);
              ItemTokenizer tokenizer = ItemTokenizer.load(tokenizerPath, tokens);
              NDManager manager = NDManager.newBaseManager(device);
-             T5Model model = loadModel("rec-iter" + (i - 1), tokenizer.vocabSize())) {
+             T5Model model = loadModel("rec-iter" + (i - 1), config.alignT5Config(tokenizer.vocabSize()))) {
             List<AlignmentTasks.Example> tasks = AlignmentTasks.of(templates).build(data, ids);
+            if (!config.alignsIdentifierToItem()) {
+                tasks = tasks.stream().filter(e -> e.task() == AlignmentTasks.Task.ITEM_TO_IDENTIFIER).toList();
+            }
             AlignmentSource source = new AlignmentSource(tasks, tokenizer);
             TrainConfig tc = trainConfig(budget, stageSeed("align", i), source.size(), config.effectiveAlignLearningRate(),
                     config.effectiveAlignBatchSize(), config.adaptiveAlignment() ? 1 : budget);
@@ -453,8 +457,8 @@ public final class SelfImprovingLoop {
         LinkedHashSet<String> vocab = new LinkedHashSet<>(tokens);
         vocab.addAll(proposal.vocabulary());
         int added = vocab.size() - tokens.size();
-        RegenerationGuard.Decision decision = new RegenerationGuard(config.maxRegenerationCollisionRate())
-                .judge(i, collisionRate, assignment.fallbacks());
+        RegenerationGuard.Decision decision = new RegenerationGuard(config.maxRegenerationCollisionRate(),
+                config.minRegenerationSelfRecall()).judge(i, collisionRate, assignment.fallbacks(), selfRecall);
         IdentifierAdjustment adjustment = IdentifierAdjustment.between(previous, proposal, baseLevels);
         List<Map<String, Object>> changes = new ArrayList<>();
         if (decision.accepted()) {
@@ -629,7 +633,11 @@ public final class SelfImprovingLoop {
     }
 
     private T5Model loadModel(String stage, int vocabSize) {
-        T5Model model = T5Model.create(config.t5Config(vocabSize), config.seed(), device);
+        return loadModel(stage, config.t5Config(vocabSize));
+    }
+
+    private T5Model loadModel(String stage, dev.siit.model.T5Config architecture) {
+        T5Model model = T5Model.create(architecture, config.seed(), device);
         weights.load(model, run.resolve(finalWeights(stage)));
         return model;
     }

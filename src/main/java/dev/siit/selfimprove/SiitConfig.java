@@ -53,10 +53,23 @@ import java.util.TreeSet;
  *                             (paper: one learning rate)
  * @param alignBatchSize       examples per alignment step; 0 = {@code batch_size}. Smaller batches
  *                             give the memorisation of title -> identifier more updates per epoch
+ * @param alignTasks           {@code both} (paper: Item-to-Identifier and Identifier-to-Item) or
+ *                             {@code item-to-identifier} (only the task regeneration decodes; not
+ *                             in the paper). Measured on a proxy, Identifier-to-Item slows the
+ *                             learning of title -> identifier (docs/results.md)
+ * @param alignDropout         dropout rate of the alignment stage; -1 = the backbone's own rate
+ *                             (paper: one model, one rate). Alignment memorises one example per
+ *                             item, which dropout slows down (docs/results.md, alignment learnability)
  * @param maxRegenerationCollisionRate guard (not in the paper): an iteration whose regenerated
  *                             identifiers collide (before collision avoidance) for a larger share
  *                             of items is REJECTED: T_i = T(i-1). 1.0 = never reject (the paper's
  *                             loop); default 0.2, see docs/siit-loop.md
+ * @param minRegenerationSelfRecall guard (not in the paper): an iteration whose aligned model
+ *                             M'(i-1) reproduces the current identifier (beam top-1, {@link SelfRecall})
+ *                             for a smaller share of titled items is REJECTED: T_i = T(i-1). It
+ *                             catches the case the collision rule cannot: beams that depend on the
+ *                             title but are mostly wrong would reassign identifiers at random with
+ *                             few collisions. 0 = no such rule (default, the paper's loop)
  * @param recEpochs            E_rec: recommendation epochs of M(i-1) with T_i -> M_i (paper: 10)
  * @param refine               false = the baseline: the same schedule with T_i = T0 (no alignment,
  *                             no regeneration), so base and +SIIT get the same training budget
@@ -91,7 +104,10 @@ public record SiitConfig(
         @JsonProperty("align_target_self_recall") double alignTargetSelfRecall,
         @JsonProperty("align_learning_rate") double alignLearningRate,
         @JsonProperty("align_batch_size") int alignBatchSize,
+        @JsonProperty("align_tasks") String alignTasks,
+        @JsonProperty("align_dropout") double alignDropout,
         @JsonProperty("max_regeneration_collision_rate") double maxRegenerationCollisionRate,
+        @JsonProperty("min_regeneration_self_recall") double minRegenerationSelfRecall,
         @JsonProperty("rec_epochs") int recEpochs,
         @JsonProperty("refine") boolean refine,
         @JsonProperty("regeneration_beam") int regenerationBeam,
@@ -111,6 +127,7 @@ public record SiitConfig(
     public static final Set<String> INITIALIZERS = Set.of("cid", "tiger", "letter", "file");
     public static final Set<String> DECODINGS = Set.of("beam", "greedy");
     public static final Set<String> MODELS = Set.of("letter-tiger", "small", "tiny");
+    public static final Set<String> ALIGN_TASKS = Set.of("both", "item-to-identifier");
 
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
@@ -141,8 +158,14 @@ public record SiitConfig(
         check(alignLearningRate >= 0 && Double.isFinite(alignLearningRate), "align_learning_rate",
                 "must be >= 0 (0 = learning_rate), got " + alignLearningRate);
         check(alignBatchSize >= 0, "align_batch_size", "must be >= 0 (0 = batch_size), got " + alignBatchSize);
+        check(ALIGN_TASKS.contains(alignTasks), "align_tasks",
+                "must be both (the paper) or item-to-identifier, got " + alignTasks);
+        check(alignDropout == -1 || (alignDropout >= 0 && alignDropout < 1), "align_dropout",
+                "must be -1 (the backbone's dropout) or in [0, 1), got " + alignDropout);
         check(maxRegenerationCollisionRate >= 0 && maxRegenerationCollisionRate <= 1, "max_regeneration_collision_rate",
                 "must be in [0, 1] (1 = never reject, the paper's loop), got " + maxRegenerationCollisionRate);
+        check(minRegenerationSelfRecall >= 0 && minRegenerationSelfRecall <= 1, "min_regeneration_self_recall",
+                "must be in [0, 1] (a share of titled items; 0 = no self-recall rule), got " + minRegenerationSelfRecall);
         check(recEpochs >= 1, "rec_epochs", "must be >= 1, got " + recEpochs);
         check(regenerationBeam >= 1, "regeneration_beam", "must be >= 1, got " + regenerationBeam);
         check(regenerationDecoding != null && DECODINGS.contains(regenerationDecoding), "regeneration_decoding",
@@ -175,7 +198,7 @@ public record SiitConfig(
      */
     public static SiitConfig defaults() {
         return new SiitConfig(VERSION, "../shared/data/ml-100k", null, 5, 10, "cid", null, "letter-tiger",
-                20, 3, 5, 0, 0.0, 0.0, 0, DEFAULT_MAX_REGENERATION_COLLISION_RATE, 10, true, 20, "beam", "paper", true, 20,
+                20, 3, 5, 0, 0.0, 0.0, 0, "both", -1.0, DEFAULT_MAX_REGENERATION_COLLISION_RATE, 0.0, 10, true, 20, "beam", "paper", true, 20,
                 1e-3, 256, 5, 0, 0, 42, "cpu");
     }
 
@@ -195,6 +218,17 @@ public record SiitConfig(
     /** Batch size of the alignment stage. */
     public int effectiveAlignBatchSize() {
         return alignBatchSize > 0 ? alignBatchSize : batchSize;
+    }
+
+    /** Whether alignment trains the Identifier-to-Item task too (paper) or Item-to-Identifier only. */
+    public boolean alignsIdentifierToItem() {
+        return "both".equals(alignTasks);
+    }
+
+    /** The backbone of the alignment stage: {@link #t5Config} with {@code align_dropout} when set. */
+    public T5Config alignT5Config(int vocabSize) {
+        T5Config c = t5Config(vocabSize);
+        return alignDropout < 0 ? c : c.withDropoutRate(alignDropout);
     }
 
     /** Learning rate of the alignment stage. */

@@ -110,7 +110,7 @@ class SelfImprovingLoopGuardTest {
     }
 
     @Test
-    void healthyRegenerationIsAcceptedAndThePapersSettingNeverRejects(@TempDir Path dir) {
+    void healthyRegenerationIsAcceptedAndThePapersSettingNeverRejects(@TempDir Path dir) throws IOException {
         InteractionDataset data = tinyData();
         SiitConfig c = tinyConfig().with(Map.of("iterations", 1), "test");
         RunDirectory run = RunDirectory.open(dir, "healthy");
@@ -132,6 +132,27 @@ class SelfImprovingLoopGuardTest {
         assertFalse(Files.exists(run.resolve("rejected-index-iter1.json")));
         assertTrue(ExperimentReport.decisions(List.of(new ExperimentRunner.RunResult(
                 new ExperimentConfig.Run("x", "cid", "siit", 3, c), out, Map.of()))).isEmpty());
+
+        // the same proposal has no collision, but only 1 of 11 titled items keeps its identifier:
+        // a self-recall minimum of 50% rejects it (T1 = T0), the collision rule alone did not
+        RunDirectory strict = RunDirectory.open(dir, "strict");
+        SelfImprovingLoop.Outcome r = loop(c.with(Map.of("min_regeneration_self_recall", 0.5), "test"), strict, data)
+                .reuseWarmupFrom(run).regenerateWith(SelfImprovingLoopGuardTest::swapped).run(t0());
+        SelfImprovingLoop.IterationSummary rs = r.iterations().get(1);
+        assertFalse(rs.accepted());
+        assertEquals("iteration 1 rejected: self-recall of the aligned model 9.1% (min 50.0%); T_1 = T_0, "
+                + "recommendation training continues with the previous identifiers", rs.decision());
+        assertEquals(t0(), IndexFile.read(strict.resolve("index-iter1.json"), data));
+        assertEquals(0, strict.readJson("changes-iter1.json").size());
+        // both alignment tasks (paper): 2 examples for each of the 11 titled items
+        assertTrue(Files.readString(strict.logFile()).contains("alignment training done (22 examples x 1 epochs"));
+
+        // align_tasks item-to-identifier: only the task regeneration decodes, 1 example per titled item
+        RunDirectory oneTask = RunDirectory.open(dir, "one-task");
+        loop(c.with(Map.of("align_tasks", "item-to-identifier", "align_dropout", 0.0), "test"), oneTask, data)
+                .reuseWarmupFrom(run).regenerateWith(SelfImprovingLoopGuardTest::swapped).run(t0());
+        assertTrue(Files.readString(oneTask.logFile()).contains("alignment training done (11 examples x 1 epochs"),
+                Files.readString(oneTask.logFile()));
 
         // the collapse, with the paper's loop (max 1.0): accepted, identifiers suffixed apart
         RunDirectory paper = RunDirectory.open(dir, "paper");

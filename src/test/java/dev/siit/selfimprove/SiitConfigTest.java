@@ -87,6 +87,12 @@ class SiitConfigTest {
     void guardSettingsHaveDefaultsAndAreValidatedAtLoad() throws IOException {
         SiitConfig d = SiitConfig.load(write("d.yaml", "dataset: x\n"));
         assertEquals(0.2, d.maxRegenerationCollisionRate());
+        assertEquals(0.0, d.minRegenerationSelfRecall());
+        assertEquals(-1.0, d.alignDropout());
+        assertEquals("both", d.alignTasks());
+        assertTrue(d.alignsIdentifierToItem());
+        assertFalse(d.with(java.util.Map.of("align_tasks", "item-to-identifier"), "test").alignsIdentifierToItem());
+        assertEquals(d.t5Config(100), d.alignT5Config(100)); // -1: the backbone's own dropout
         assertEquals(0, d.alignMaxEpochs());
         assertFalse(d.adaptiveAlignment());
         assertEquals(5, d.alignEpochBudget());
@@ -95,7 +101,13 @@ class SiitConfigTest {
 
         SiitConfig g = SiitConfig.load(write("g.yaml", "align_epochs: 2\nalign_max_epochs: 12\n"
                 + "align_target_self_recall: 0.8\nalign_learning_rate: 0.01\nalign_batch_size: 32\n"
-                + "max_regeneration_collision_rate: 1.0\n"));
+                + "max_regeneration_collision_rate: 1.0\nmin_regeneration_self_recall: 0.25\n"));
+        assertEquals(0.25, g.minRegenerationSelfRecall());
+        SiitConfig nd = g.with(java.util.Map.of("align_dropout", 0.0, "model", "small"), "test");
+        assertEquals(0.1, nd.t5Config(100).dropoutRate()); // recommendation keeps the backbone's rate
+        assertEquals(0.0, nd.alignT5Config(100).dropoutRate());
+        assertEquals(nd.t5Config(100).withDropoutRate(0.0), nd.alignT5Config(100));
+        assertTrue(g.toYaml().contains("min_regeneration_self_recall: 0.25"), g.toYaml());
         assertEquals(32, g.effectiveAlignBatchSize());
         assertTrue(g.adaptiveAlignment());
         assertEquals(12, g.alignEpochBudget());
@@ -111,6 +123,11 @@ class SiitConfigTest {
                 {"align_batch_size: -1\n", "'align_batch_size' must be >= 0"},
                 {"max_regeneration_collision_rate: 1.2\n", "'max_regeneration_collision_rate' must be in [0, 1]"},
                 {"max_regeneration_collision_rate: -0.01\n", "'max_regeneration_collision_rate' must be in [0, 1]"},
+                {"align_tasks: identifier-to-item\n", "'align_tasks' must be both (the paper) or item-to-identifier, got identifier-to-item"},
+                {"align_dropout: 1.0\n", "'align_dropout' must be -1 (the backbone's dropout) or in [0, 1), got 1.0"},
+                {"align_dropout: -0.5\n", "'align_dropout' must be -1"},
+                {"min_regeneration_self_recall: 1.5\n", "'min_regeneration_self_recall' must be in [0, 1]"},
+                {"min_regeneration_self_recall: -0.2\n", "'min_regeneration_self_recall' must be in [0, 1]"},
                 {"align_max_epochs: lots\n", "align_max_epochs"}};
         for (String[] b : bad) {
             Path p = write("bad-guard.yaml", b[0]);
@@ -120,12 +137,29 @@ class SiitConfigTest {
     }
 
     @Test
+    void alignedExperimentConfigLoadsWithTheMeasuredAlignmentSettings() {
+        // configs/ml100k-aligned.yaml (surefire runs in the project folder)
+        ExperimentConfig e = ExperimentConfig.load(Path.of("configs/ml100k-aligned.yaml"));
+        List<ExperimentConfig.Run> runs = e.runs();
+        assertEquals(6, runs.size()); // cid x {base, +SIIT} x 3 seeds
+        SiitConfig c = runs.stream().filter(r -> r.config().refine()).findFirst().orElseThrow().config();
+        assertEquals(0.001, c.effectiveAlignLearningRate());
+        assertEquals(32, c.effectiveAlignBatchSize());
+        assertEquals(0.0, c.alignT5Config(100).dropoutRate());
+        assertEquals(0.1, c.t5Config(100).dropoutRate());
+        assertEquals(60, c.alignEpochBudget());
+        assertEquals(0.3, c.minRegenerationSelfRecall());
+    }
+
+    @Test
     void quickstartResourceLoadsWithTheGuard() throws IOException {
         try (var in = SiitConfigTest.class.getResourceAsStream("/dev/siit/selfimprove/quickstart.yaml")) {
             Path p = write("quickstart.yaml", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
             SiitConfig c = ExperimentConfig.load(p).runs().get(1).config();
             assertTrue(c.refine());
             assertEquals(0.2, c.maxRegenerationCollisionRate());
+            assertEquals(0.3, c.minRegenerationSelfRecall());
+            assertEquals(0.0, c.alignT5Config(100).dropoutRate());
             assertTrue(c.adaptiveAlignment());
             assertEquals(2, c.alignEpochs());
             assertTrue(c.alignTargetSelfRecall() > 0);
