@@ -308,11 +308,19 @@ public final class T5Model extends AbstractBlock implements Seq2SeqModel, AutoCl
 
     /** hidden (.., d) -> logits (.., V). */
     private NDArray lmLogits(NDArray hidden) {
-        if (lmHead == null) {
-            NDArray scale = TrainableScalars.of(hidden.getManager(), (float) Math.pow(config.dModel(), -0.5));
-            return Linear.linear(hidden.mul(scale), shared.getArray()).head();
-        }
-        return Linear.linear(hidden, lmHead.getArray()).head();
+        return Linear.linear(lmHeadInput(hidden), lmHeadWeight()).head();
+    }
+
+    /** The LM head's input: the decoder output, rescaled by d_model^-0.5 when the head is tied. */
+    private NDArray lmHeadInput(NDArray hidden) {
+        return lmHead == null
+                ? hidden.mul(TrainableScalars.of(hidden.getManager(), (float) Math.pow(config.dModel(), -0.5)))
+                : hidden;
+    }
+
+    /** (V, d): the shared embedding when tied, else the untied head. */
+    private NDArray lmHeadWeight() {
+        return (lmHead == null ? shared : lmHead).getArray();
     }
 
     @Override
@@ -335,11 +343,7 @@ public final class T5Model extends AbstractBlock implements Seq2SeqModel, AutoCl
         return scoped(decoderInputIds.getManager(), () -> {
             NDArray hidden = decoder.decode(embed(decoderInputIds), encoderHidden,
                     T5Stack.keyMaskBias(attentionMask), training); // (B, T, d)
-            if (lmHead == null) {
-                NDArray scale = TrainableScalars.of(hidden.getManager(), (float) Math.pow(config.dModel(), -0.5));
-                return TokenCrossEntropy.ofLinearHead(hidden.mul(scale), shared.getArray(), labels, labelMask);
-            }
-            return TokenCrossEntropy.ofLinearHead(hidden, lmHead.getArray(), labels, labelMask);
+            return TokenCrossEntropy.ofLinearHead(lmHeadInput(hidden), lmHeadWeight(), labels, labelMask);
         });
     }
 
@@ -380,11 +384,8 @@ public final class T5Model extends AbstractBlock implements Seq2SeqModel, AutoCl
         NDArray logits = scoped(tokens.getManager(), () -> {
             long n = tokens.getShape().get(0);
             NDArray hidden = decoder.step(embed(tokens.reshape(n, 1)), c).reshape(n, config.dModel()); // (N, d)
-            NDArray w = (lmHead == null ? shared : lmHead).getArray().get(new NDIndex("{}", columns)); // (U, d)
-            if (lmHead == null) {
-                hidden = hidden.mul(TrainableScalars.of(hidden.getManager(), (float) Math.pow(config.dModel(), -0.5)));
-            }
-            return hidden.matMul(w.transpose()); // (N, U)
+            NDArray w = lmHeadWeight().get(new NDIndex("{}", columns)); // (U, d)
+            return lmHeadInput(hidden).matMul(w.transpose()); // (N, U)
         });
         c.advance();
         return logits;
