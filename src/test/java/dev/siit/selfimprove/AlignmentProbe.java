@@ -52,8 +52,10 @@ public final class AlignmentProbe {
     public static void main(String[] args) throws Exception {
         Map<String, String> o = new LinkedHashMap<>(Map.of("tasks", "i2id", "lr", "0.003", "epochs", "30", "batch", "32",
                 "dropout", "0", "init", "m0", "schedule", "constant", "model", "small", "eval_every", "1", "seed", "1"));
-        o.put("dataset", "/work/shared/data/ml-100k");
-        o.put("tokenizer", "/work/shared/data/t5-tokenizer");
+        // the shared data folder: the property surefire sets, else ../shared/data beside the project
+        String shared = System.getProperty("siit.shared.data", "../shared/data");
+        o.put("dataset", Path.of(shared, "ml-100k").toString());
+        o.put("tokenizer", Path.of(shared, "t5-tokenizer").toString());
         for (String a : args) {
             int eq = a.indexOf('=');
             o.put(a.substring(0, eq), a.substring(eq + 1));
