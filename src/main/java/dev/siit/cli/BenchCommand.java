@@ -83,9 +83,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--beam", defaultValue = "20")
     int beam;
 
-    @Option(names = "--normalisation", defaultValue = "full", description = "Beam scores normalised over the full "
-            + "vocabulary or over the constrained tokens only (full or constrained; default: ${DEFAULT-VALUE}).")
-    String normalisation;
+    @picocli.CommandLine.Mixin
+    NormalisationOption normalisation;
 
     @Option(names = "--decode-batch", defaultValue = "64", description = "Users per beam-search batch (default: ${DEFAULT-VALUE}).")
     int decodeBatch;
@@ -182,12 +181,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         PrefixTrie trie = new PrefixTrie(ids, model.eosTokenId());
-        dev.siit.model.TokenNormalisation norm;
-        try {
-            norm = dev.siit.model.TokenNormalisation.parse(normalisation);
-        } catch (IllegalArgumentException e) {
-            throw new dev.siit.io.InputException("--normalisation: " + e.getMessage());
-        }
+        dev.siit.model.TokenNormalisation norm = normalisation.value();
         ConstrainedBeamSearch search = new ConstrainedBeamSearch(model, trie, beam, 0, norm);
         int[][] prompts = new int[decodeBatch][];
         for (int i = 0; i < decodeBatch; i++) {
@@ -213,7 +207,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("decode: beam %d, %d users/batch, enc %d, trie of %d %d-token identifiers, %s normalisation: %.1f users/s "
                         + "(%.3f s/batch, %.1f hypotheses/user); CPU %.1f s = %.1f users per CPU-second; RSS %.0f MiB; "
                         + "%,d page faults/batch%n",
-                beam, decodeBatch, encLen, trieItems, idLength, normalisation, decodeBatch * decodeBatches / s, s / decodeBatches,
+                beam, decodeBatch, encLen, trieItems, idLength, norm.cliName(), decodeBatch * decodeBatches / s, s / decodeBatches,
                 found / (double) (decodeBatch * decodeBatches), cpu, decodeBatch * decodeBatches / cpu,
                 ResidentMemory.currentMiB(), (ResidentMemory.minorFaults() - f0) / decodeBatches);
     }

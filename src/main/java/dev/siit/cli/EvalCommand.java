@@ -48,22 +48,16 @@ public final class EvalCommand implements Callable<Integer> {
     @Option(names = "--device", description = "cpu or gpu (default: the run's).")
     String device;
 
-    @Option(names = "--normalisation", defaultValue = "full", description = "full: log-probabilities over the whole "
-            + "vocabulary (the paper's ranking); constrained: renormalised over EOS and the item tokens, faster, an "
-            + "approximation (written to eval/SPLIT-constrained/) (default: ${DEFAULT-VALUE}).")
-    String normalisation;
+    /** constrained results go to eval/SPLIT-constrained/. */
+    @Mixin
+    NormalisationOption normalisation;
 
     @Override
     public Integer call() throws Exception {
         if (!split.equals("test") && !split.equals("valid")) {
             throw new dev.siit.io.InputException("--split must be test or valid, got " + split);
         }
-        TokenNormalisation norm;
-        try {
-            norm = TokenNormalisation.parse(normalisation);
-        } catch (IllegalArgumentException e) {
-            throw new dev.siit.io.InputException("--normalisation: " + e.getMessage());
-        }
+        TokenNormalisation norm = normalisation.value();
         RecommenderRun r = RecommenderRun.open(runOptions.runsRoot, runOptions.run);
         Path weights = r.weightsDir();
         int b = beam == null ? r.config.beam() : beam;
