@@ -30,21 +30,34 @@ public final class InitialIdentifiers {
             case "cid" -> new CollaborativeIndexer(CidConfig.DEFAULT).index(TrainingItems.of(data), config.seed()).ids();
             // TIGER: RQ-VAE over MiniLM title embeddings, collisions broken by an appended level
             case "tiger" -> {
-                data.requireTitles("the TIGER initializer");
                 IndexedItems raw = new RqVaeIndexer("tiger", RqVaeConfig.TIGER, deviceName(config), false, null)
-                        .index(TrainingItems.of(data), config.seed());
+                        .index(titledItems(config, data, "the TIGER initializer"), config.seed());
                 yield CollisionResolver.resolve(raw, CollisionResolution.SUFFIX, "tiger");
             }
-            // LETTER needs collaborative (SASRec) embeddings; without them make the index with
-            // 'siit index --method letter --cf-embeddings FILE' and use initializer: file
+            // LETTER: the same RQ-VAE plus the collaborative regulariser over cf_embeddings
             case "letter" -> {
-                data.requireTitles("the LETTER initializer");
-                IndexedItems raw = new RqVaeIndexer("letter", RqVaeConfig.LETTER, deviceName(config), false, null)
-                        .index(TrainingItems.of(data), config.seed());
+                RqVaeConfig letter = RqVaeConfig.LETTER.withCfEmbeddings(config.cfEmbeddings());
+                IndexedItems raw = new RqVaeIndexer("letter", letter, deviceName(config), false, null)
+                        .index(titledItems(config, data, "the LETTER initializer"), config.seed());
                 yield CollisionResolver.resolve(raw, CollisionResolution.SINKHORN, "letter");
             }
             default -> throw new InputException("unknown initializer " + config.initializer());
         };
+    }
+
+    /** The training items, every one with a title: placeholders when the config allows them. */
+    private static TrainingItems titledItems(SiitConfig config, InteractionDataset data, String purpose) {
+        TrainingItems items = TrainingItems.of(data);
+        if (config.placeholderTitles()) {
+            return items.withPlaceholderTitles(purpose);
+        }
+        int without = items.itemsWithoutTitle();
+        if (without > 0) {
+            throw new InputException(purpose + " needs item titles, but " + without + " of " + items.numItems()
+                    + " items of dataset " + data.name() + " have none (placeholder_titles: true gives up to 5% of "
+                    + "items the title \"item <id>\")");
+        }
+        return items;
     }
 
     private static String deviceName(SiitConfig config) {

@@ -33,6 +33,12 @@ import java.util.TreeSet;
  * @param maxHistory           history length H (paper: 10)
  * @param initializer          how T0 is made: {@code cid}, {@code tiger}, {@code letter} or {@code file}
  * @param indexFile            a {@code .index.json} holding T0 (required for {@code file})
+ * @param placeholderTitles    {@code tiger}/{@code letter}: items without a title (at most 5%) get
+ *                             the title {@code "item <id>"} (MovieLens-100K lacks item 267's text);
+ *                             false = such items are refused
+ * @param cfEmbeddings         {@code letter}: collaborative item embeddings for LETTER's
+ *                             regulariser (the {@code item-embeddings.npy} that {@code siit baseline
+ *                             --model sasrec} writes from the training split); required for letter
  * @param model                backbone: {@code letter-tiger} (the from-scratch T5 of LETTER/TIGER,
  *                             d 128, 4+4 layers), {@code small} (d 64, 2+2 layers, a reduction),
  *                             {@code tiny} (d 32, 1+1 layers, tests) or a Hugging Face
@@ -96,6 +102,8 @@ public record SiitConfig(
         @JsonProperty("max_history") int maxHistory,
         @JsonProperty("initializer") String initializer,
         @JsonProperty("index_file") String indexFile,
+        @JsonProperty("placeholder_titles") boolean placeholderTitles,
+        @JsonProperty("cf_embeddings") String cfEmbeddings,
         @JsonProperty("model") String model,
         @JsonProperty("warmup_epochs") int warmupEpochs,
         @JsonProperty("iterations") int iterations,
@@ -143,6 +151,9 @@ public record SiitConfig(
                 "must be one of " + new TreeSet<>(INITIALIZERS) + ", got " + initializer);
         check(!"file".equals(initializer) || (indexFile != null && !indexFile.isBlank()), "index_file",
                 "is required when initializer is file");
+        check(!"letter".equals(initializer) || (cfEmbeddings != null && !cfEmbeddings.isBlank()), "cf_embeddings",
+                "is required when initializer is letter: the SASRec item embeddings of the training split "
+                        + "(siit baseline --model sasrec writes RUNS/NAME/sasrec/item-embeddings.npy)");
         check(model != null && (MODELS.contains(model) || model.endsWith(".json")), "model",
                 "must be letter-tiger, small, tiny or a config.json path, got " + model);
         check(warmupEpochs >= 1, "warmup_epochs", "must be >= 1, got " + warmupEpochs);
@@ -197,7 +208,7 @@ public record SiitConfig(
      * set 1.0 for the unguarded loop). Alignment runs exactly {@code align_epochs} epochs.
      */
     public static SiitConfig defaults() {
-        return new SiitConfig(VERSION, "../shared/data/ml-100k", null, 5, 10, "cid", null, "letter-tiger",
+        return new SiitConfig(VERSION, "../shared/data/ml-100k", null, 5, 10, "cid", null, false, null, "letter-tiger",
                 20, 3, 5, 0, 0.0, 0.0, 0, "both", -1.0, DEFAULT_MAX_REGENERATION_COLLISION_RATE, 0.0, 10, true, 20, "beam", "paper", true, 20,
                 1e-3, 256, 5, 0, 0, 42, "cpu");
     }

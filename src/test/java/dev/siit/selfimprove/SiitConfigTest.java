@@ -137,6 +137,26 @@ class SiitConfigTest {
     }
 
     @Test
+    void initializerInputsAreValidatedAtLoad() throws IOException {
+        SiitConfig d = SiitConfig.load(write("init.yaml", "initializer: tiger\n"));
+        assertFalse(d.placeholderTitles());
+        assertEquals(null, d.cfEmbeddings());
+
+        Path noCf = write("letter.yaml", "initializer: letter\n");
+        InputException e = assertThrows(InputException.class, () -> SiitConfig.load(noCf));
+        assertTrue(e.getMessage().contains("letter.yaml") && e.getMessage().contains("'cf_embeddings' is required when "
+                + "initializer is letter"), e.getMessage());
+
+        SiitConfig l = SiitConfig.load(write("letter.yaml", "initializer: letter\ncf_embeddings: runs/x/sasrec/item-embeddings.npy\n"
+                + "placeholder_titles: true\n"));
+        assertTrue(l.placeholderTitles());
+        assertEquals("runs/x/sasrec/item-embeddings.npy", l.cfEmbeddings());
+        assertTrue(l.toYaml().contains("cf_embeddings: \"runs/x/sasrec/item-embeddings.npy\"")
+                || l.toYaml().contains("cf_embeddings: runs/x/sasrec/item-embeddings.npy"), l.toYaml());
+        assertEquals(l, SiitConfig.fromTree(SiitConfig.YAML.readTree(l.toYaml()), SiitConfig.defaults(), "round trip"));
+    }
+
+    @Test
     void alignedExperimentConfigLoadsWithTheMeasuredAlignmentSettings() {
         // configs/ml100k-aligned.yaml (surefire runs in the project folder)
         ExperimentConfig e = ExperimentConfig.load(Path.of("configs/ml100k-aligned.yaml"));
