@@ -48,6 +48,11 @@ public final class Progress implements AutoCloseable {
         return quiet;
     }
 
+    /** No bar: for short work repeated often (e.g. a check after every epoch), whose result is logged. */
+    public static Progress none() {
+        return new Progress(null, null);
+    }
+
     /** A bar over {@code total} units named {@code unit} (e.g. "batch", "user"). */
     public static Progress start(String task, long total, String unit) {
         if (quiet) {

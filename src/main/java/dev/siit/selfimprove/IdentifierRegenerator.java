@@ -27,11 +27,16 @@ public final class IdentifierRegenerator {
         this.batchSize = batchSize;
     }
 
-    /** Ranked candidates per prompt (prompts in item order). */
+    /** Ranked candidates per prompt (prompts in item order), with a progress bar. */
     public List<List<Candidate>> regenerate(NDManager manager, List<String> prompts) {
+        return regenerate(manager, prompts, true);
+    }
+
+    /** @param progress false for the self-recall check after every alignment epoch (its result is logged) */
+    public List<List<Candidate>> regenerate(NDManager manager, List<String> prompts, boolean progress) {
         List<int[]> ids = tokenizer.encodeBatch(prompts);
         List<List<Candidate>> out = new ArrayList<>(prompts.size());
-        try (Progress bar = Progress.start("regenerate identifiers", prompts.size(), "items")) {
+        try (Progress bar = progress ? Progress.start("regenerate identifiers", prompts.size(), "items") : Progress.none()) {
             for (int start = 0; start < ids.size(); start += batchSize) {
                 int end = Math.min(ids.size(), start + batchSize);
                 int[][] batch = ids.subList(start, end).toArray(new int[0][]);

@@ -349,7 +349,7 @@ public final class SelfImprovingLoop {
                 IdentifierRegenerator greedy = new IdentifierRegenerator(model, tokenizer,
                         PerLevelConstraint.forReference(t0.tokens(), tokens, tokenizer::itemId, tokenizer.eosId()), 1,
                         DECODE_BATCH);
-                selfRecall = m -> Map.of(SELF_RECALL, SelfRecall.of(greedy.regenerate(m, prompts), current));
+                selfRecall = m -> Map.of(SELF_RECALL, SelfRecall.of(greedy.regenerate(m, prompts, false), current));
             }
             TrainState state;
             try (Trainer trainer = new Trainer(model, tc, manager, tokenizer.padId()).progress(progress)) {
