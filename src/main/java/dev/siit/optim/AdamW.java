@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -53,7 +55,15 @@ public final class AdamW implements AutoCloseable {
          * Bias-corrected moments first: {@code p -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps) + lr wd p}
          * (the classic baselines).
          */
-        CORRECTED_MOMENTS
+        CORRECTED_MOMENTS,
+        /**
+         * torch.optim.AdamW's maths in ONE engine call per parameter (DJL's native {@code adamUpdate}
+         * in its decoupled-decay mode): {@code p -= lr wd p}, the moments, then
+         * {@code p -= lr sqrt(1 - b2^t) / (1 - b1^t) * m / (sqrt(v) + eps sqrt(1 - b2^t))}, which is
+         * the TORCH update with both bias corrections moved into the two scalars. About 13 engine
+         * ops (each a Java object and a native handle) per parameter become one call.
+         */
+        FUSED
     }
 
     /** Decay rule that decays every parameter (the baselines' choice). */
@@ -108,6 +118,14 @@ public final class AdamW implements AutoCloseable {
                 NDScope.unregister(m, v); // state outlives a scope the caller may have opened around the step
                 return new NDArray[] {m, v};
             });
+            if (arithmetic == Arithmetic.FUSED) {
+                boolean decay = weightDecay > 0 && decayRule.test(p.name(), p.weight().getShape());
+                // clip -1 = none; the native code clones the gradient, so it stays unchanged
+                JniUtils.adamUpdate((PtNDArray) p.weight(), (PtNDArray) p.gradient(), (PtNDArray) mv[0], (PtNDArray) mv[1],
+                        (float) lr, (float) (lr * Math.sqrt(bc2) / bc1), decay ? (float) weightDecay : 0f, (float) gradScale,
+                        -1f, (float) beta1, (float) beta2, (float) (epsilon * Math.sqrt(bc2)), decay);
+                continue;
+            }
             // temporaries of the update die with the scope; m, v and the weight change in place
             try (NDScope scope = new NDScope()) {
                 NDArray w = p.weight();
