@@ -172,6 +172,30 @@ class SiitConfigTest {
     }
 
     @Test
+    void everyExperimentConfigInTheProjectLoads() throws IOException {
+        // the committed run and experiment configs (top level of configs/); experiments are named after their file
+        List<Path> files;
+        try (var list = java.nio.file.Files.list(Path.of("configs"))) {
+            files = list.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
+        }
+        assertTrue(files.size() >= 7, files.toString());
+        for (Path f : files) {
+            if (!java.nio.file.Files.readString(f).contains("\nsiit:")) {
+                SiitConfig.load(f); // a single run's settings (bin/siit siit --config)
+                continue;
+            }
+            ExperimentConfig e = ExperimentConfig.load(f);
+            assertEquals(f.getFileName().toString().replace(".yaml", ""), e.name(), f.toString());
+            assertFalse(e.runs().isEmpty(), f.toString());
+        }
+        SiitConfig letter = ExperimentConfig.load(Path.of("configs/ml100k-aligned-letter.yaml")).runs().get(0).config();
+        assertEquals("letter", letter.initializer());
+        assertTrue(letter.placeholderTitles());
+        assertEquals("runs/ml100k/sasrec/item-embeddings.npy", letter.cfEmbeddings());
+        assertEquals(10, ExperimentConfig.load(Path.of("configs/ml100k-aligned-rec10.yaml")).runs().get(0).config().recEpochs());
+    }
+
+    @Test
     void quickstartResourceLoadsWithTheGuard() throws IOException {
         try (var in = SiitConfigTest.class.getResourceAsStream("/dev/siit/selfimprove/quickstart.yaml")) {
             Path p = write("quickstart.yaml", new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8));
