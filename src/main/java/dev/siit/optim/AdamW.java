@@ -41,7 +41,7 @@ public final class AdamW implements AutoCloseable {
     private long step;
 
     /**
-     * The order of the floating-point operations of the update. Both compute the same AdamW step;
+     * The order of the floating-point operations of the update. All compute the same AdamW step;
      * they differ in rounding only, and each is kept so that the results made with it stay
      * reproducible bit for bit (a training run amplifies last-bit differences).
      */
