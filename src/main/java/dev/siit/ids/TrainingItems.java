@@ -107,10 +107,15 @@ public record TrainingItems(String datasetName, List<String> itemIds, List<ItemT
 
     /** Fails with a clear message unless every item has a non-empty title. */
     public void requireTitles(String purpose) {
+        requireTitles(purpose, "--placeholder-titles");
+    }
+
+    /** @param optIn how the user asks for {@link #withPlaceholderTitles} (a CLI flag or a config key), for the message */
+    public void requireTitles(String purpose, String optIn) {
         int without = itemsWithoutTitle();
         if (without > 0) {
             throw new dev.siit.io.InputException(purpose + " needs item titles, but " + without + " of " + numItems()
-                    + " items of dataset " + datasetName + " have none (--placeholder-titles gives up to 5% of "
+                    + " items of dataset " + datasetName + " have none (" + optIn + " gives up to 5% of "
                     + "items the title \"item <id>\")");
         }
     }

@@ -51,12 +51,7 @@ public final class InitialIdentifiers {
         if (config.placeholderTitles()) {
             return items.withPlaceholderTitles(purpose);
         }
-        int without = items.itemsWithoutTitle();
-        if (without > 0) {
-            throw new InputException(purpose + " needs item titles, but " + without + " of " + items.numItems()
-                    + " items of dataset " + data.name() + " have none (placeholder_titles: true gives up to 5% of "
-                    + "items the title \"item <id>\")");
-        }
+        items.requireTitles(purpose, "placeholder_titles: true");
         return items;
     }
 

@@ -53,7 +53,7 @@ public final class Trainer implements AutoCloseable {
         this.config = config;
         this.manager = manager;
         this.padTokenId = padTokenId;
-        // one native call per parameter: +2.5-8.5% samples/s on the tiny shape (docs/benchmarks.md)
+        // one native call per parameter: +4.9% samples/s on the tiny shape (docs/benchmarks.md)
         this.optimizer = new AdamW(manager, config.beta1(), config.beta2(), config.epsilon(), config.weightDecay(),
                 AdamW::decays, AdamW.Arithmetic.FUSED);
         for (Pair<String, Parameter> p : model.block().getParameters()) {
