@@ -34,7 +34,8 @@ public final class CollaborativeEmbeddings {
     /** Rows for {@code itemIds} (dense order), shape (items, dim). */
     public static float[][] read(Path file, List<String> itemIds) {
         if (!Files.exists(file)) {
-            throw new InputException("no such collaborative embedding file: " + file);
+            throw new InputException("no such collaborative embedding file: " + file
+                    + " (siit baseline --model sasrec --run NAME writes RUNS/NAME/sasrec/item-embeddings.npy)");
         }
         String name = file.getFileName().toString();
         List<String> ids;
