@@ -6,6 +6,7 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.norm.LayerNorm;
+import dev.siit.optim.TrainableScalars;
 
 /**
  * A stack of pre-norm transformer blocks shared by SASRec (causal mask) and BERT4Rec (padding
@@ -77,11 +78,10 @@ final class TransformerEncoder {
         NDArray q = split(Linear.linear(h, w.get(p + "q.weight"), w.get(p + "q.bias")).singletonOrThrow(), b, len, dk);
         NDArray k = split(Linear.linear(h, w.get(p + "k.weight"), w.get(p + "k.bias")).singletonOrThrow(), b, len, dk);
         NDArray v = split(Linear.linear(h, w.get(p + "v.weight"), w.get(p + "v.bias")).singletonOrThrow(), b, len, dk);
-        // sqrt(dk) as an engine-owned float32 tensor, never x.div(Number): DJL wraps a Java number in a
-        // scalar over a direct buffer and closes it right after the op, while autograd keeps pointing at
-        // that memory for backward; a GC in between gave garbage or NaN gradients (BERT4Rec on ml-100k).
-        // Dividing (not multiplying by 1/sqrt(dk)) keeps the results bit for bit those of before the fix.
-        NDArray scale = h.getManager().full(new Shape(1), (float) Math.sqrt(dk));
+        // sqrt(dk) as an engine-owned tensor, never x.div(Number): see TrainableScalars (a GC before
+        // backward gave garbage or NaN gradients, BERT4Rec on ml-100k). Dividing (not multiplying by
+        // 1/sqrt(dk)) keeps the results bit for bit those of before the fix.
+        NDArray scale = TrainableScalars.of(h.getManager(), (float) Math.sqrt(dk));
         NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(scale).add(mask); // (B, h, L, L)
         NDArray probs = drop(scores.softmax(-1), attentionDropout, training);
         NDArray ctx = probs.matMul(v).transpose(0, 2, 1, 3).reshape(b, len, dModel); // (B, L, d)

@@ -9,6 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.siit.optim.TrainableScalars;
 
 /**
  * T5's position-wise feed-forward network without biases (HF {@code DenseReluDense}):

@@ -26,7 +26,7 @@ public final class T5LayerNorm extends AbstractBlock {
     /** x (..., d) -> (..., d). */
     public NDArray forward(NDArray x) {
         NDArray meanSquare = x.square().mean(new int[] {-1}, true); // (..., 1)
-        // sqrt + div rather than pow(-0.5): see TrainableScalars for why no Java scalar may enter
+        // sqrt + div rather than pow(-0.5): see dev.siit.optim.TrainableScalars for why no Java scalar may enter
         // an op whose backward needs it (adding one is safe: add's backward ignores its operands)
         return x.div(meanSquare.add(epsilon).sqrt()).mul(weight.getArray());
     }

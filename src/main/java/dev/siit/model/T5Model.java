@@ -20,6 +20,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.siit.io.AtomicFiles;
 import dev.siit.io.InputException;
+import dev.siit.optim.TrainableScalars;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;

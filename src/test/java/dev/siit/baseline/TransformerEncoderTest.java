@@ -9,10 +9,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.siit.optim.FreedMemoryPoison;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -59,23 +58,12 @@ class TransformerEncoderTest {
             }
             // row 0 has all LEN keys, row 1 only the first 3 (padding mask -1e9 on the rest)
             PaddedSequences lengths = PaddedSequences.of(List.of(new int[LEN], new int[3]));
-            List<ByteBuffer> filler = new ArrayList<>();
             try (NDScope scope = new NDScope();
                  GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray input = m.create(x, new Shape(2, LEN, D));
                 NDArray out = encoder.forward(input, lengths.keyPaddingMask(m), false);
                 NDArray objective = out.mul(m.create(c, new Shape(2, LEN, D))).sum();
-                if (collectGarbageBeforeBackward) {
-                    for (int i = 0; i < 3; i++) {
-                        System.gc();
-                        Thread.sleep(100); // the Cleaner thread frees unreachable direct buffers
-                    }
-                    for (int i = 0; i < 20_000; i++) {
-                        ByteBuffer b = ByteBuffer.allocateDirect(4).order(ByteOrder.nativeOrder());
-                        b.putFloat(0, Float.NaN);
-                        filler.add(b);
-                    }
-                }
+                List<ByteBuffer> filler = collectGarbageBeforeBackward ? FreedMemoryPoison.once() : List.of();
                 gc.backward(objective);
                 float[] g = w.get("enc.l0.q.weight").getGradient().toFloatArray();
                 Reference.reachabilityFence(filler); // the NaN blocks stay allocated until after backward

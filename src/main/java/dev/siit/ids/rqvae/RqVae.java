@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.siit.optim.TrainableScalars;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -134,9 +135,11 @@ public final class RqVae implements AutoCloseable {
     /** Squared distances (B, K) between residuals r (B, D) and the codes of level l. */
     public NDArray distances(NDArray r, int level) {
         NDArray e = codebooks[level];
-        NDArray rr = r.pow(2).sum(new int[] {1}, true); // (B, 1)
-        NDArray ee = e.pow(2).sum(new int[] {1}).reshape(1, codebookSize); // (1, K)
-        return rr.sub(r.matMul(e.transpose()).mul(2f)).add(ee);
+        NDManager m = r.getManager();
+        NDArray two = TrainableScalars.of(m, 2f); // the codebook needs a gradient: no Java number
+        NDArray rr = r.pow(two).sum(new int[] {1}, true); // (B, 1)
+        NDArray ee = e.pow(two).sum(new int[] {1}).reshape(1, codebookSize); // (1, K)
+        return rr.sub(r.matMul(e.transpose()).mul(two)).add(ee);
     }
 
     /**

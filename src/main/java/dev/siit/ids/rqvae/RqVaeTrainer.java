@@ -12,6 +12,7 @@ import ai.djl.training.optimizer.AdamW;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import dev.siit.ids.KMeans;
+import dev.siit.optim.TrainableScalars;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -147,23 +148,27 @@ public final class RqVaeTrainer {
         double lossValue;
         try (NDScope scope = new NDScope(); NDManager sm = base.newSubManager()) {
             NDArray xb = sm.create(flat(x, perm, from, to), new Shape(b, x[0].length)); // (B, in)
+            // every constant of the loss is engine-owned (TrainableScalars): a Java number here
+            // gave NaN gradients whenever the garbage collector ran between forward and backward
+            NDArray two = TrainableScalars.of(sm, 2f);
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray z = model.encode(xb); // (B, D)
                 RqVae.Quantized q = model.quantize(z);
-                NDArray loss = model.decode(q.zHat()).sub(xb).pow(2).mean();
+                NDArray loss = model.decode(q.zHat()).sub(xb).pow(two).mean();
                 NDArray quant = null;
                 for (int l = 0; l < model.levels(); l++) {
                     NDArray e = q.chosen()[l];
                     NDArray r = q.residuals()[l];
-                    NDArray term = e.sub(r.stopGradient()).pow(2).mean()
-                            .add(r.sub(e.stopGradient()).pow(2).mean().mul((float) c.commitment()));
+                    NDArray term = e.sub(r.stopGradient()).pow(two).mean()
+                            .add(r.sub(e.stopGradient()).pow(two).mean()
+                                    .mul(TrainableScalars.of(sm, (float) c.commitment())));
                     quant = quant == null ? term : quant.add(term);
                 }
-                loss = loss.add(quant.div((float) model.levels()));
+                loss = loss.add(quant.div(TrainableScalars.of(sm, model.levels())));
                 if (c.alpha() > 0) {
                     NDArray h = sm.create(flat(cf, perm, from, to), new Shape(b, cf[0].length)); // (B, cfDim)
                     NDArray zq = model.cfProjection() == null ? q.zHat() : q.zHat().matMul(model.cfProjection());
-                    loss = loss.add(infoNce(zq, h, c.temperature()).mul((float) c.alpha()));
+                    loss = loss.add(infoNce(zq, h, c.temperature()).mul(TrainableScalars.of(sm, (float) c.alpha())));
                 }
                 if (groups != null) {
                     NDArray div = null;
@@ -178,7 +183,8 @@ public final class RqVaeTrainer {
                         NDArray ce = logits.logSoftmax(1).mul(target).sum(new int[] {1}).mean().neg();
                         div = div == null ? ce : div.add(ce);
                     }
-                    loss = loss.add(div.div((float) model.levels()).mul((float) c.beta()));
+                    loss = loss.add(div.div(TrainableScalars.of(sm, model.levels()))
+                            .mul(TrainableScalars.of(sm, (float) c.beta())));
                 }
                 gc.backward(loss);
                 lossValue = loss.getFloat();
@@ -198,7 +204,7 @@ public final class RqVaeTrainer {
      * Similarity = inner product / temperature, unnormalised as in LETTER's {@code CF_loss}.
      */
     static NDArray infoNce(NDArray a, NDArray h, double temperature) {
-        NDArray logits = a.matMul(h.transpose()).div((float) temperature); // (B, B)
+        NDArray logits = a.matMul(h.transpose()).div(TrainableScalars.of(a.getManager(), (float) temperature)); // (B, B)
         long b = a.getShape().get(0);
         NDArray eye = a.getManager().eye((int) b);
         return logits.logSoftmax(1).mul(eye).sum(new int[] {1}).mean().neg();

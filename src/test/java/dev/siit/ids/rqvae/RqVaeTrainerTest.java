@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.Device;
 import dev.siit.ids.KMeans;
+import dev.siit.optim.FreedMemoryPoison;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -74,5 +75,24 @@ class RqVaeTrainerTest {
             assertArrayEquals(a.codes()[i], b.codes()[i]);
         }
         assertEquals(a.reconstruction(), b.reconstruction(), 0.0);
+    }
+
+    @Test
+    void codesDoNotDependOnWhenTheGarbageCollectorRuns() throws Exception {
+        // every loss term (reconstruction, quantisation, InfoNCE, diversity): before their constants
+        // were engine-owned, a collection between forward and backward made the gradients NaN
+        float[][] x = synthetic(120, 3);
+        float[][] cf = synthetic(120, 4);
+        RqVaeConfig c = new RqVaeConfig(2, 4, 8, List.of(16), 6, 40, 1e-2, 1e-4, 0.25, 0.5, 0.7, 0.1, 2, null, 3);
+        RqVaeTrainer.Result quiet = RqVaeTrainer.train(x, cf, c, Device.cpu(), 11, false);
+        RqVaeTrainer.Result collected;
+        try (AutoCloseable poison = FreedMemoryPoison.continuously()) {
+            collected = RqVaeTrainer.train(x, cf, c, Device.cpu(), 11, false);
+        }
+        assertTrue(Double.isFinite(quiet.reconstruction()), "reconstruction " + quiet.reconstruction());
+        assertEquals(quiet.reconstruction(), collected.reconstruction(), 0.0);
+        for (int i = 0; i < x.length; i++) {
+            assertArrayEquals(quiet.codes()[i], collected.codes()[i]);
+        }
     }
 }
