@@ -117,7 +117,7 @@ public final class ConstrainedBeamSearch {
         if (b == 0) {
             return finished;
         }
-        try (NDManager m = parent.newSubManager()) {
+        try (NoGradScope noGrad = new NoGradScope(); NDManager m = parent.newSubManager()) {
             int s = 0;
             for (int[] p : prompts) {
                 s = Math.max(s, p.length);
