@@ -14,7 +14,7 @@ final class LoopOptions {
 
     /** {@code --tokenizer PATH} (siit, experiment, quickstart). */
     static final class Tokenizer {
-        @Option(names = "--tokenizer", paramLabel = "PATH", defaultValue = "../shared/data/t5-tokenizer",
+        @Option(names = "--tokenizer", paramLabel = "PATH", defaultValue = SharedData.TOKENIZER,
                 description = "T5 tokenizer.json or its folder (default: ${DEFAULT-VALUE}).")
         Path path;
     }

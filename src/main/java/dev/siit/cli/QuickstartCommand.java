@@ -32,7 +32,7 @@ public final class QuickstartCommand implements Runnable {
     @Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--data", paramLabel = "DIR", defaultValue = "../shared/data/ml-100k",
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = SharedData.MOVIELENS_100K,
             description = "MovieLens-100K folder (default: ${DEFAULT-VALUE}).")
     Path data;
 

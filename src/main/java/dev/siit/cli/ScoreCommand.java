@@ -37,7 +37,7 @@ public final class ScoreCommand implements Runnable {
     @Option(names = "--target", required = true, paramLabel = "TEXT", description = "Decoder target; EOS is appended.")
     String target;
 
-    @Option(names = "--tokenizer", paramLabel = "PATH", defaultValue = "../shared/data/t5-tokenizer",
+    @Option(names = "--tokenizer", paramLabel = "PATH", defaultValue = SharedData.TOKENIZER,
             description = "tokenizer.json (or its folder) when the checkpoint has none (default: ${DEFAULT-VALUE}).")
     Path tokenizerPath;
 

@@ -51,7 +51,7 @@ public final class TrainCommand implements Callable<Integer> {
     Path modelConfig;
 
     @Option(names = "--tokenizer", description = "T5 tokenizer.json or its folder (default: ${DEFAULT-VALUE}).",
-            defaultValue = "../shared/data/t5-tokenizer")
+            defaultValue = SharedData.TOKENIZER)
     Path tokenizer;
 
     @Option(names = "--config", description = "Training config, JSON or YAML.")

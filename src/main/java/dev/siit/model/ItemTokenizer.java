@@ -38,8 +38,6 @@ import java.util.regex.Pattern;
 public final class ItemTokenizer implements AutoCloseable {
     /** Any item token: a level letter and a code, {@code <a_12>}. */
     public static final Pattern ITEM_TOKEN = Pattern.compile("<[a-z]_[0-9]+>");
-    /** Where the T5 tokenizer lives relative to the project root. */
-    public static final Path DEFAULT_TOKENIZER = Path.of("../shared/data/t5-tokenizer");
     private static final int CACHE_LIMIT = 200_000;
 
     private final HuggingFaceTokenizer tokenizer;
