@@ -7,6 +7,7 @@ import dev.siit.model.ConstrainedBeamSearch;
 import dev.siit.model.PrefixTrie;
 import dev.siit.model.T5Config;
 import dev.siit.model.T5Model;
+import dev.siit.run.CpuInfo;
 import dev.siit.train.ResidentMemory;
 import dev.siit.train.Seq2SeqExample;
 import dev.siit.train.TrainConfig;
@@ -120,6 +121,7 @@ public final class BenchCommand implements Callable<Integer> {
                 32, 128, dropout, 1e-6, ff, true, 1.0, 0, 1, 0);
         var out = spec.commandLine().getOut();
         ai.djl.engine.Engine.getEngine("PyTorch"); // loads libtorch before the JniUtils queries below
+        out.printf("cpu: %s%n", CpuInfo.current().describe());
         out.printf("model: %s%nthreads: %d intra-op, %d inter-op; grad mode %s; LD_PRELOAD=%s%n", cfg,
                 JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(), JniUtils.isGradMode(), System.getenv("LD_PRELOAD"));
         SplittableRandom rng = new SplittableRandom(seed);
