@@ -116,6 +116,21 @@ public final class T5Attention extends AbstractBlock {
     }
 
     /**
+     * {@link #attend} for a single query position, as the decoder's cached step has: qh (N, H, 1,
+     * d_kv), kh / vh (N, H, t, d_kv) with t the few positions decoded so far, bias (1, H, 1, t)
+     * -> (N, 1, d). A batched product would be N*H products of (1 x d_kv)(d_kv x t); multiplying
+     * and summing over the small axes does the same arithmetic in a few vectorised passes.
+     */
+    NDArray attendOneQuery(NDArray qh, NDArray kh, NDArray vh, NDArray bias) {
+        long n = qh.getShape().get(0);
+        NDArray scores = qh.mul(kh).sum(new int[] {3}, true); // (N, H, t, 1)
+        scores = scores.addi(bias.reshape(1, heads, -1, 1)); // + (1, H, t, 1)
+        NDArray weights = scores.softmax(2); // (N, H, t, 1), over the t keys
+        NDArray context = weights.mul(vh).sum(new int[] {2}); // (N, H, d_kv)
+        return project(context.reshape(n, 1, (long) heads * dKv), o); // (N, 1, d)
+    }
+
+    /**
      * Cross-attention of g decoding rows per encoder row, without copying the encoder keys per
      * row. qh (M*g, H, 1, d_kv), khT (M, H, d_kv, S) the transposed keys, vh (M, H, S, d_kv),
      * bias (M, 1, 1, S) -> (M*g, 1, d); equal to {@link #attend} on keys repeated g times.

@@ -57,7 +57,7 @@ public final class T5DecoderBlock extends AbstractBlock {
     NDArray step(NDArray y, T5DecoderCache.LayerState layer, NDArray selfBias) {
         NDArray h = selfAttentionNorm.forward(y); // (N, 1, d)
         layer.append(selfAttention.keys(h), selfAttention.values(h)); // now (N, H, t+1, d_kv)
-        y = y.add(selfAttention.attend(selfAttention.queries(h), layer.selfKeys, layer.selfValues, selfBias, false));
+        y = y.add(selfAttention.attendOneQuery(selfAttention.queries(h), layer.selfKeys, layer.selfValues, selfBias));
         h = crossAttentionNorm.forward(y);
         y = y.add(layer.crossAttend(crossAttention, crossAttention.queries(h)));
         return y.add(feedForward.forward(feedForwardNorm.forward(y), false));
