@@ -39,14 +39,20 @@ public record CpuInfo(String modelName, String vendor, String family, String mod
                 continue;
             }
             String key = line.substring(0, colon).trim();
+            if (key.equals("processor")) {
+                cpus++;
+                continue;
+            }
+            if (cpus > 1) {
+                continue; // later blocks only count
+            }
             String value = line.substring(colon + 1).trim();
             switch (key) {
-                case "processor" -> cpus++;
-                case "model name" -> name = cpus <= 1 ? value : name;
-                case "vendor_id" -> vendor = cpus <= 1 ? value : vendor;
-                case "cpu family" -> family = cpus <= 1 ? value : family;
-                case "model" -> model = cpus <= 1 ? value : model;
-                case "flags" -> flags = cpus <= 1 ? Set.of(value.split("\\s+")) : flags;
+                case "model name" -> name = value;
+                case "vendor_id" -> vendor = value;
+                case "cpu family" -> family = value;
+                case "model" -> model = value;
+                case "flags" -> flags = Set.of(value.split("\\s+"));
                 default -> { }
             }
         }

@@ -9,6 +9,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.siit.optim.FreedMemoryPoison;
+import java.lang.ref.Reference;
+import java.nio.ByteBuffer;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class T5ModelMemoryAndGradientTest {
@@ -91,9 +94,9 @@ class T5ModelMemoryAndGradientTest {
                     try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                         NDArray logits = model.decode(model.encode(in, mask, true), mask, ids(s, new int[][] {{0, 3, 4}}), true);
                         NDArray loss = logits.logSoftmax(-1).get(":, :, 3").sum().neg();
-                        java.util.List<java.nio.ByteBuffer> filler = iter > 0 ? FreedMemoryPoison.once() : null;
+                        List<ByteBuffer> filler = iter > 0 ? FreedMemoryPoison.once() : null;
                         gc.backward(loss);
-                        java.lang.ref.Reference.reachabilityFence(filler);
+                        Reference.reachabilityFence(filler);
                     }
                 }
                 float[] grads = model.parametersByName().values().stream()

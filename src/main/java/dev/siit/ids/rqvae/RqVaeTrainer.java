@@ -151,6 +151,8 @@ public final class RqVaeTrainer {
             // every constant of the loss is engine-owned (TrainableScalars): a Java number here
             // gave NaN gradients whenever the garbage collector ran between forward and backward
             NDArray two = TrainableScalars.of(sm, 2f);
+            NDArray commitment = TrainableScalars.of(sm, (float) c.commitment());
+            NDArray levels = TrainableScalars.of(sm, model.levels());
             try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
                 NDArray z = model.encode(xb); // (B, D)
                 RqVae.Quantized q = model.quantize(z);
@@ -160,11 +162,10 @@ public final class RqVaeTrainer {
                     NDArray e = q.chosen()[l];
                     NDArray r = q.residuals()[l];
                     NDArray term = e.sub(r.stopGradient()).pow(two).mean()
-                            .add(r.sub(e.stopGradient()).pow(two).mean()
-                                    .mul(TrainableScalars.of(sm, (float) c.commitment())));
+                            .add(r.sub(e.stopGradient()).pow(two).mean().mul(commitment));
                     quant = quant == null ? term : quant.add(term);
                 }
-                loss = loss.add(quant.div(TrainableScalars.of(sm, model.levels())));
+                loss = loss.add(quant.div(levels));
                 if (c.alpha() > 0) {
                     NDArray h = sm.create(flat(cf, perm, from, to), new Shape(b, cf[0].length)); // (B, cfDim)
                     NDArray zq = model.cfProjection() == null ? q.zHat() : q.zHat().matMul(model.cfProjection());
@@ -183,8 +184,7 @@ public final class RqVaeTrainer {
                         NDArray ce = logits.logSoftmax(1).mul(target).sum(new int[] {1}).mean().neg();
                         div = div == null ? ce : div.add(ce);
                     }
-                    loss = loss.add(div.div(TrainableScalars.of(sm, model.levels()))
-                            .mul(TrainableScalars.of(sm, (float) c.beta())));
+                    loss = loss.add(div.div(levels).mul(TrainableScalars.of(sm, (float) c.beta())));
                 }
                 gc.backward(loss);
                 lossValue = loss.getFloat();
