@@ -3,6 +3,7 @@ package dev.siit.cli;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.siit.io.InputException;
+import dev.siit.model.ColumnLogSoftmax;
 import dev.siit.model.ConstrainedBeamSearch;
 import dev.siit.model.PrefixTrie;
 import dev.siit.model.T5Config;
@@ -124,6 +125,8 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("cpu: %s%n", CpuInfo.current().describe());
         out.printf("model: %s%nthreads: %d intra-op, %d inter-op; grad mode %s; LD_PRELOAD=%s%n", cfg,
                 JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(), JniUtils.isGradMode(), System.getenv("LD_PRELOAD"));
+        out.printf("kernels: %s%n", ColumnLogSoftmax.nativeAvailable()
+                ? "column log-softmax in JNI" : "libtorch only (" + ColumnLogSoftmax.loadError() + ")");
         SplittableRandom rng = new SplittableRandom(seed);
         try (T5Model model = T5Model.create(cfg, seed); NDManager manager = NDManager.newBaseManager(model.device())) {
             out.printf("parameters: %,d%n", model.parameterCount());

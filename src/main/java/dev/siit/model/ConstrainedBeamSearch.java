@@ -3,7 +3,6 @@ package dev.siit.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
@@ -22,9 +21,9 @@ import java.util.SplittableRandom;
  *
  * <p>Per batch: the encoder runs once; the decoder cache is built for the B inputs and expanded
  * to B x beams rows by {@link Seq2SeqModel.DecoderCache#select} after the first step (which also
- * reorders beams at every later step). Per step: logits (N, V) -> log_softmax -> the U columns
- * of {@link DecodingConstraint#vocabulary()} -> plus ONE tensor (N, U) built in Java that holds
- * every row's beam score where a token is allowed and -infinity elsewhere -> top-2K over
+ * reorders beams at every later step). Per step: logits (N, V) -> log_softmax read at the U
+ * columns of {@link DecodingConstraint#vocabulary()} ({@link ColumnLogSoftmax}) -> plus ONE
+ * tensor (N, U) built in Java that holds every row's beam score where a token is allowed and -infinity elsewhere -> top-2K over
  * (beams x U) per input, moved to Java once. Scores are sums of the model's (unrenormalised)
  * token log-probabilities of the identifier: the paper's perplexity ranking. With
  * {@link TokenNormalisation#CONSTRAINED} the model computes only the U logits and the
@@ -151,8 +150,7 @@ public final class ConstrainedBeamSearch {
                     long[] indices;
                     try (NDManager sm = m.newSubManager()) {
                         NDArray logp = normalisation == TokenNormalisation.FULL
-                                ? model.step(cache, sm.create(last)).logSoftmax(1) // (N, V)
-                                        .get(new NDIndex(":, {}", columnIndex)) // (N, U)
+                                ? ColumnLogSoftmax.apply(model.step(cache, sm.create(last)), columnIndex, columns) // (N, U)
                                 : model.step(cache, sm.create(last), columnIndex).logSoftmax(1); // (N, U)
                         boolean[] dead = new boolean[n];
                         for (int r = 0; r < n; r++) {
