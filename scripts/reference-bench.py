@@ -224,6 +224,16 @@ def bench_train(cfg, args):
           f"peak RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MiB")
 
 
+def trie_mask(seqs, allowed_after, width):
+    """(rows, width): 0 where the trie allows the column after a row's prefix, -inf elsewhere."""
+    mask = torch.full((len(seqs), width), -math.inf)
+    for r, prefix in enumerate(seqs):
+        nxt = allowed_after.get(prefix)
+        if nxt is not None:
+            mask[r, nxt] = 0
+    return mask
+
+
 def bench_decode(cfg, args):
     model = T5(cfg).eval()
     g = torch.Generator().manual_seed(args.seed)
@@ -257,12 +267,7 @@ def bench_decode(cfg, args):
         for step in range(args.id_length + 1):
             logits, past = model.decode(tokens, enc, pad, past)
             logp = F.log_softmax(logits[:, -1], -1)  # (N, V)
-            allowed = torch.full((b * k, v), -math.inf)
-            for r, s in enumerate(seqs):
-                nxt = trie.get(s)
-                if nxt is not None:
-                    allowed[r, nxt] = 0
-            total = (logp + allowed + scores.view(-1, 1)).view(b, k * v)
+            total = (logp + trie_mask(seqs, trie, v) + scores.view(-1, 1)).view(b, k * v)
             top, idx = total.topk(2 * k, 1)
             rows, new_seqs, new_tokens, new_scores = [], [], [], []
             for i in range(b):
@@ -309,12 +314,7 @@ def bench_decode(cfg, args):
         for step in range(args.id_length):
             logits, past = decode_step_shared(model, tokens, cross, pad, past, per)
             logp = F.log_softmax(logits, -1)[:, columns]  # (N, U)
-            allowed = torch.full((b * per, u), -math.inf)
-            for r, sq in enumerate(seqs):
-                nxt = trie_cols.get(sq)
-                if nxt is not None:
-                    allowed[r, nxt] = 0
-            total = (logp + allowed + scores.view(-1, 1)).view(b, per * u)
+            total = (logp + trie_mask(seqs, trie_cols, u) + scores.view(-1, 1)).view(b, per * u)
             top, idx = total.topk(min(2 * k, per * u), 1)
             top, idx = top.tolist(), idx.tolist()
             rows, new_seqs, new_tokens, new_scores = [], [], [], []

@@ -36,8 +36,8 @@ public final class ColumnLogSoftmax {
     private static final String PROPERTY = "siit.kernels";
     private static final String LOAD_ERROR = load();
     private static final int MIN_ROWS_PER_THREAD = 64;
-    private static volatile ExecutorService helpers;
-    private static volatile int helperCount;
+    private static ExecutorService helpers; // guarded by the class lock
+    private static int helperCount;
 
     private ColumnLogSoftmax() {
     }
@@ -92,8 +92,8 @@ public final class ColumnLogSoftmax {
             }
         }
         // views over the engine's memory (if logits is not contiguous, a contiguous copy that
-        // lives until logits' manager closes); the kernel
-        // writes straight into the result, which the allocator recycles from earlier steps
+        // lives until logits' manager closes); the kernel writes straight into the result,
+        // whose memory the allocator recycles from earlier steps
         ByteBuffer data = logits.toByteBuffer(true);
         NDArray result = logits.getManager().create(new Shape(n, u), DataType.FLOAT32);
         ByteBuffer out = result.toByteBuffer(true);
