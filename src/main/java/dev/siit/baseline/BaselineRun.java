@@ -17,11 +17,12 @@ import dev.siit.io.AtomicFiles;
 import dev.siit.io.InputException;
 import dev.siit.io.NpyMatrix;
 import dev.siit.io.PhaseTimer;
+import dev.siit.run.NumericEnvironment;
+import dev.siit.run.Provenance;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -164,31 +165,16 @@ public final class BaselineRun {
         prov.put("numItems", data.numItems());
         prov.put("seed", seed);
         prov.put("device", device.toString());
-        prov.put("gitCommit", gitCommit());
+        prov.put("gitCommit", Provenance.gitCommitOrUnknown());
         prov.put("djl", Engine.getDjlVersion());
         prov.put("engine", Engine.getInstance().getEngineName() + " " + Engine.getInstance().getVersion());
         prov.put("java", System.getProperty("java.version"));
+        prov.putPOJO("numerics", NumericEnvironment.current());
         try {
             AtomicFiles.writeString(file, JSON.writeValueAsString(root));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The commit of the working directory, or "unknown" outside a git checkout. */
-    static String gitCommit() {
-        try {
-            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).strip();
-            if (p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0 && out.matches("[0-9a-f]{40}")) {
-                return out;
-            }
-        } catch (IOException e) {
-            return "unknown";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return "unknown";
     }
 
     private static String f(double v) {

@@ -7,6 +7,8 @@ import dev.siit.io.InputException;
 import dev.siit.model.T5Config;
 import dev.siit.model.T5Model;
 import dev.siit.model.ItemTokenizer;
+import dev.siit.run.NumericEnvironment;
+import dev.siit.run.Provenance;
 import dev.siit.train.Checkpoints;
 import dev.siit.train.SafeTensorsWeights;
 import dev.siit.train.SequentialRecommendationSource;
@@ -198,20 +200,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     static Map<String, String> provenance() {
         Map<String, String> p = new LinkedHashMap<>();
-        p.put("git_commit", gitCommit());
+        p.put("git_commit", Provenance.gitCommitOrUnknown());
         p.put("djl", Engine.getDjlVersion());
         p.put("java", System.getProperty("java.version"));
         p.put("started", Instant.now().toString());
+        p.putAll(NumericEnvironment.current().asEntries());
         return p;
-    }
-
-    static String gitCommit() {
-        try {
-            Process p = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).strip();
-            return p.waitFor() == 0 ? out : "unknown";
-        } catch (Exception e) {
-            return "unknown";
-        }
     }
 }

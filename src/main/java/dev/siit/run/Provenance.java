@@ -23,11 +23,14 @@ import java.util.concurrent.TimeUnit;
  * @param gitDirty        whether that checkout had uncommitted changes (null when unknown)
  * @param javaVersion     {@code java.version} and VM vendor
  * @param libraries       artifact -> version for the libraries that shape results
+ * @param numerics        processor, threads, MKL shim and kernels: what else decides the result's
+ *                        last bits (null in version 1 records)
  */
 public record Provenance(int version, String createdAt, String commandLine, String configHash,
                          String dataFingerprint, Long seed, String gitCommit, Boolean gitDirty,
-                         String javaVersion, Map<String, String> libraries) {
-    public static final int VERSION = 1;
+                         String javaVersion, Map<String, String> libraries, NumericEnvironment numerics) {
+    /** 2: {@code numerics} added. */
+    public static final int VERSION = 2;
 
     private static volatile String commandLineText;
     private static volatile GitState git;
@@ -51,7 +54,13 @@ public record Provenance(int version, String createdAt, String commandLine, Stri
         return new Provenance(VERSION, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(), commandLineText,
                 configHash, dataFingerprint, seed, g.commit, g.dirty,
                 System.getProperty("java.version") + " (" + System.getProperty("java.vm.vendor") + ")",
-                libraryVersions());
+                libraryVersions(), NumericEnvironment.current());
+    }
+
+    /** The siit checkout's commit, or "unknown" outside a git checkout. */
+    public static String gitCommitOrUnknown() {
+        String c = gitState().commit;
+        return c == null ? "unknown" : c;
     }
 
     /**

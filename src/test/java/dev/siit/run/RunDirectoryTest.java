@@ -130,6 +130,7 @@ class RunDirectoryTest {
         assertEquals("siit train --name 'my run'", p.commandLine());
         assertEquals("0.36.0", p.libraries().get("ai.djl:api"));
         assertEquals("2.7.1", p.libraries().get("pytorch"));
+        assertEquals(NumericEnvironment.current(), p.numerics());
         assertEquals(cfg, run.readJson("config.json", TinyConfig.class));
     }
 

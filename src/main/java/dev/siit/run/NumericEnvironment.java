@@ -1,0 +1,51 @@
+package dev.siit.run;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * What, besides code, data, config and seed, decides the floating-point bits of a result: the
+ * processor, PyTorch's intra-op thread count (the split of every parallel reduction), whether
+ * MKL's products run through the vendor shim ({@code src/main/native/mkl-intel-cpu.c}, other
+ * kernels on AMD) and whether decoding's normaliser is the JNI kernel or libtorch's ops. Training
+ * the same run twice with the same four is bit for bit identical; changing threads or the shim
+ * changes losses in the 7th digit, which a long run amplifies into other metrics
+ * (docs/benchmarks.md, seventh session). The allocator is recorded for speed only.
+ *
+ * @param cpu            {@link CpuInfo#describe()}
+ * @param intraOpThreads {@code ai.djl.pytorch.num_threads} as set by {@code bin/siit}, or "default"
+ * @param mklShim        whether the MKL vendor shim is preloaded
+ * @param kernels        "jni" when {@code siit.kernels} names an existing library, else "libtorch"
+ * @param allocator      "tcmalloc" when preloaded, else "glibc"
+ */
+public record NumericEnvironment(String cpu, String intraOpThreads, boolean mklShim, String kernels,
+                                 String allocator) {
+
+    /** This process's environment. */
+    public static NumericEnvironment current() {
+        return of(CpuInfo.current(), System.getProperty("ai.djl.pytorch.num_threads"), System.getenv("LD_PRELOAD"),
+                System.getProperty("siit.kernels"));
+    }
+
+    /** From the raw settings; nulls mean unset. */
+    static NumericEnvironment of(CpuInfo cpu, String threads, String preload, String kernelsProperty) {
+        String pre = preload == null ? "" : preload;
+        boolean jni = kernelsProperty != null && !kernelsProperty.equals("none")
+                && Files.isRegularFile(Path.of(kernelsProperty));
+        return new NumericEnvironment(cpu.describe(), threads == null || threads.isBlank() ? "default" : threads.strip(),
+                pre.contains("libmkl-intel-cpu"), jni ? "jni" : "libtorch", pre.contains("tcmalloc") ? "tcmalloc" : "glibc");
+    }
+
+    /** Flat entries for string-valued provenance maps ({@code numerics.threads}, ...). */
+    public Map<String, String> asEntries() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("numerics.cpu", cpu);
+        m.put("numerics.threads", intraOpThreads);
+        m.put("numerics.mkl_shim", Boolean.toString(mklShim));
+        m.put("numerics.kernels", kernels);
+        m.put("numerics.allocator", allocator);
+        return m;
+    }
+}
