@@ -6,15 +6,12 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
+import dev.siit.run.NativeKernels;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * log_softmax over the whole vocabulary, read at U of its V columns: exact beam scoring's
@@ -27,14 +24,9 @@ import org.slf4j.LoggerFactory;
  * (as many in all as PyTorch has intra-op threads). Without the kernel, on another device than the
  * CPU, or when a row is not finite, the same value comes from libtorch's ops.
  *
- * <p>The library is found from the system property {@code siit.kernels} (a file; {@code bin/siit}
- * and the tests set it; {@code none} turns the kernel off) or as {@code siit-kernels} on
- * {@code java.library.path}.
+ * <p>{@link NativeKernels} loads the library (where it is looked for is written there).
  */
 public final class ColumnLogSoftmax {
-    private static final Logger LOG = LoggerFactory.getLogger(ColumnLogSoftmax.class);
-    private static final String PROPERTY = "siit.kernels";
-    private static final String LOAD_ERROR = load();
     private static final int MIN_ROWS_PER_THREAD = 64;
     private static ExecutorService helpers; // guarded by the class lock
     private static int helperCount;
@@ -44,12 +36,12 @@ public final class ColumnLogSoftmax {
 
     /** Whether the JNI kernel is loaded. */
     public static boolean nativeAvailable() {
-        return LOAD_ERROR == null;
+        return NativeKernels.loaded();
     }
 
     /** Why the kernel is not loaded, or null when it is. */
     public static String loadError() {
-        return LOAD_ERROR;
+        return NativeKernels.loadError();
     }
 
     /**
@@ -152,28 +144,6 @@ public final class ColumnLogSoftmax {
             }
         }
         return helpers;
-    }
-
-    private static String load() {
-        String file = System.getProperty(PROPERTY);
-        if ("none".equals(file)) {
-            return "turned off (" + PROPERTY + "=none)";
-        }
-        try {
-            if (file != null && !file.isBlank()) {
-                if (!Files.isRegularFile(Path.of(file))) {
-                    return file + " does not exist";
-                }
-                System.load(Path.of(file).toAbsolutePath().toString());
-            } else {
-                System.loadLibrary("siit-kernels");
-            }
-            return null;
-        } catch (UnsatisfiedLinkError | SecurityException e) {
-            String why = e.getMessage();
-            LOG.debug("JNI kernels not loaded ({}); decoding normalises with libtorch's log_softmax", why);
-            return why;
-        }
     }
 
     /** See column-log-softmax.c: rows [from, to) of a contiguous (N, V) buffer; returns non-finite rows. */

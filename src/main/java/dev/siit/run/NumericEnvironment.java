@@ -1,7 +1,5 @@
 package dev.siit.run;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -17,7 +15,7 @@ import java.util.Map;
  * @param cpu            {@link CpuInfo#describe()}
  * @param intraOpThreads {@code ai.djl.pytorch.num_threads} as set by {@code bin/siit}, or "default"
  * @param mklShim        whether the MKL vendor shim is preloaded
- * @param kernels        "jni" when {@code siit.kernels} names an existing library, else "libtorch"
+ * @param kernels        "jni" when {@link NativeKernels} loaded the library, else "libtorch"
  * @param allocator      "tcmalloc" when preloaded, else "glibc"
  */
 public record NumericEnvironment(String cpu, String intraOpThreads, boolean mklShim, String kernels,
@@ -26,14 +24,12 @@ public record NumericEnvironment(String cpu, String intraOpThreads, boolean mklS
     /** This process's environment. */
     public static NumericEnvironment current() {
         return of(CpuInfo.current(), System.getProperty("ai.djl.pytorch.num_threads"), System.getenv("LD_PRELOAD"),
-                System.getProperty("siit.kernels"));
+                NativeKernels.loaded());
     }
 
     /** From the raw settings; nulls mean unset. */
-    static NumericEnvironment of(CpuInfo cpu, String threads, String preload, String kernelsProperty) {
+    static NumericEnvironment of(CpuInfo cpu, String threads, String preload, boolean jni) {
         String pre = preload == null ? "" : preload;
-        boolean jni = kernelsProperty != null && !kernelsProperty.equals("none")
-                && Files.isRegularFile(Path.of(kernelsProperty));
         return new NumericEnvironment(cpu.describe(), threads == null || threads.isBlank() ? "default" : threads.strip(),
                 pre.contains("libmkl-intel-cpu"), jni ? "jni" : "libtorch", pre.contains("tcmalloc") ? "tcmalloc" : "glibc");
     }

@@ -1,6 +1,7 @@
 package dev.siit.ids.cid;
 
 import dev.ludovic.netlib.arpack.ARPACK;
+import dev.ludovic.netlib.arpack.JavaARPACK;
 import java.util.SplittableRandom;
 import org.netlib.util.doubleW;
 import org.netlib.util.intW;
@@ -12,6 +13,14 @@ import org.netlib.util.intW;
  * ({@code dsaupd}/{@code dseupd}, reverse communication: we supply y = M x as a sparse product,
  * O(nnz) per step); graphs too small for Lanczos use a dense Jacobi eigen-solver.
  * Nodes of degree 0 get zero rows.
+ *
+ * <p>Always netlib's pure-Java ARPACK, never the native one that {@code ARPACK.getInstance()}
+ * prefers when the system has {@code libarpack2}: the native library brings OpenBLAS and its
+ * OpenMP runtime into the process, and from then on the same training run gives other bits
+ * (loss 10.615146239598593 vs 10.615146080652872 after one epoch, 86 of 89 tensors differ;
+ * docs/benchmarks.md, eighth session), so results would follow the machine's installed packages.
+ * The identifiers themselves are the same with both (MovieLens-100K, Instruments), and so is the
+ * time (4.3 vs 4.6 s for Instruments' 9,922 items).
  */
 public final class SpectralEmbedding {
     private static final int MAX_ARPACK_ITERATIONS = 5000;
@@ -53,10 +62,15 @@ public final class SpectralEmbedding {
         }
     }
 
+    /** Netlib's pure-Java ARPACK (see the class comment for why never the native one). */
+    static ARPACK solver() {
+        return JavaARPACK.getInstance();
+    }
+
     private static double[][] arpack(CooccurrenceGraph g, double[] dinv, int nev, SplittableRandom rnd) {
         int n = g.n();
         int ncv = Math.min(n, Math.max(2 * nev + 1, 20));
-        ARPACK arpack = ARPACK.getInstance();
+        ARPACK arpack = solver();
         intW ido = new intW(0);
         intW info = new intW(1); // 1 = use our resid as the starting vector
         doubleW tol = new doubleW(TOLERANCE);

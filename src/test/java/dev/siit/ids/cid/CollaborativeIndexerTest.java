@@ -1,8 +1,10 @@
 package dev.siit.ids.cid;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ludovic.netlib.arpack.NativeARPACK;
 import dev.siit.ids.IdentifierStats;
 import dev.siit.ids.ItemIdentifiers;
 import java.util.ArrayList;
@@ -127,6 +129,13 @@ class CollaborativeIndexerTest {
             assertTrue(Math.sqrt(res) < 1e-6, "residual " + Math.sqrt(res));
             assertTrue(lambda > 0.5, "a leading eigenvalue of 5 near-separate communities, got " + lambda);
         }
+    }
+
+    @Test
+    void theEigenSolverIsPureJavaWhateverTheSystemHas() {
+        // the native ARPACK (Debian's libarpack2, when installed) brings OpenBLAS into the
+        // process and changes the bits of later training; see SpectralEmbedding
+        assertFalse(SpectralEmbedding.solver() instanceof NativeARPACK, SpectralEmbedding.solver().getClass().getName());
     }
 
     private static double weight(CooccurrenceGraph g, int a, int b) {
