@@ -5,6 +5,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import dev.siit.io.InputException;
 import dev.siit.model.ColumnLogSoftmax;
 import dev.siit.model.ConstrainedBeamSearch;
+import dev.siit.model.DecodingStreams;
 import dev.siit.model.PrefixTrie;
 import dev.siit.model.T5Config;
 import dev.siit.model.T5Model;
@@ -94,10 +95,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--decode-batches", defaultValue = "3", description = "Timed beam-search batches (default: ${DEFAULT-VALUE}).")
     int decodeBatches;
 
-    @Option(names = "--streams", defaultValue = "1",
-            description = "Decoding threads, each with threads/streams intra-op threads, batches shared between them "
-                    + "(default: ${DEFAULT-VALUE}).")
-    int streams;
+    @Option(names = "--streams",
+            description = "Decoding streams: threads that each decode whole batches with threads/streams intra-op "
+                    + "threads (default: what eval and the SIIT loop use, siit.decode.streams, which bin/siit "
+                    + "sets to the number of cores, SIIT_DECODE_STREAMS to override).")
+    Integer streams;
 
     @Option(names = "--trie-items", defaultValue = "1682", description = "Identifiers in the trie (default: ${DEFAULT-VALUE}).")
     int trieItems;
@@ -119,6 +121,9 @@ public final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         if (!Set.of("train", "decode", "all").contains(mode)) {
             throw new InputException("--mode must be train, decode or all, got " + mode);
+        }
+        if (streams == null) {
+            streams = DecodingStreams.shared().streams();
         }
         if (streams < 1) {
             throw new InputException("--streams must be at least 1, got " + streams);
@@ -204,94 +209,35 @@ public final class BenchCommand implements Callable<Integer> {
             prompts[i] = randomTokens(rng, encLen, 2, vocab - idLength * codes);
             prompts[i][encLen - 1] = 1;
         }
-        Timed timed = streams <= 1 ? decodeOneStream(search, manager, prompts) : decodeStreams(search, manager, prompts);
-        long f0 = timed.faults;
-        long t0 = timed.start;
-        double c0 = timed.cpu;
-        int found = timed.found;
-        double s = (timed.end - t0) / 1e9;
-        double cpu = timed.cpuEnd - c0;
+        long f0;
+        long t0;
+        double c0;
+        int found = 0;
+        long t1;
+        try (DecodingStreams lanes = new DecodingStreams(streams)) {
+            // every stream warms up (its thread's first batches are slow) before the clock starts
+            lanes.map(manager, warmup * streams, (m, i) -> search.search(m, prompts), i -> { });
+            startProfile();
+            f0 = ResidentMemory.minorFaults();
+            c0 = cpuSeconds();
+            t0 = System.nanoTime();
+            for (var batch : lanes.map(manager, decodeBatches, (m, i) -> search.search(m, prompts), i -> { })) {
+                for (var h : batch) {
+                    found += h.size();
+                }
+            }
+            t1 = System.nanoTime();
+            stopProfile("decode");
+        }
+        double s = (t1 - t0) / 1e9;
+        double cpu = cpuSeconds() - c0;
         out.printf("decode: beam %d, %d users/batch, enc %d, trie of %d %d-token identifiers, %s normalisation, "
                         + "%d stream(s): %.1f users/s "
                         + "(%.3f s/batch, %.1f hypotheses/user); CPU %.1f s = %.1f users per CPU-second; RSS %.0f MiB; "
                         + "%,d page faults/batch%n",
                 beam, decodeBatch, encLen, trieItems, idLength, norm.cliName(), Math.max(1, streams), decodeBatch * decodeBatches / s, s / decodeBatches,
                 found / (double) (decodeBatch * decodeBatches), cpu, decodeBatch * decodeBatches / cpu,
-                ResidentMemory.currentMiB(), (timed.faultsEnd - f0) / decodeBatches);
-    }
-
-    /** Start and end readings of a timed decoding phase and the hypotheses it found. */
-    private record Timed(long start, long end, double cpu, double cpuEnd, long faults, long faultsEnd, int found) {
-    }
-
-    private Timed decodeOneStream(ConstrainedBeamSearch search, NDManager manager, int[][] prompts) {
-        for (int i = 0; i < warmup; i++) {
-            search.search(manager, prompts);
-        }
-        startProfile();
-        long f0 = ResidentMemory.minorFaults();
-        double c0 = cpuSeconds();
-        long t0 = System.nanoTime();
-        int found = 0;
-        for (int i = 0; i < decodeBatches; i++) {
-            for (var h : search.search(manager, prompts)) {
-                found += h.size();
-            }
-        }
-        long t1 = System.nanoTime();
-        stopProfile("decode");
-        return new Timed(t0, t1, c0, cpuSeconds(), f0, ResidentMemory.minorFaults(), found);
-    }
-
-    /**
-     * {@code streams} threads share the timed batches (batch i on thread i mod streams), each
-     * with its share of the intra-op threads: most of a decoding step's ops are too small to
-     * gain from a second thread, while two streams keep both cores busy (docs/benchmarks.md).
-     * Every stream warms up before the clock starts.
-     */
-    private Timed decodeStreams(ConstrainedBeamSearch search, NDManager manager, int[][] prompts) {
-        int perStream = Math.max(1, JniUtils.getNumThreads() / streams);
-        java.util.concurrent.CyclicBarrier ready = new java.util.concurrent.CyclicBarrier(streams + 1);
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(streams);
-        try {
-            List<java.util.concurrent.Future<Integer>> parts = new ArrayList<>();
-            for (int w = 0; w < streams; w++) {
-                int stream = w;
-                NDManager own = manager.newSubManager(); // closed with manager
-                parts.add(pool.submit(() -> {
-                    JniUtils.setNumThreads(perStream); // per thread in PyTorch
-                    try (dev.siit.model.NoGradScope noGrad = new dev.siit.model.NoGradScope()) {
-                        for (int i = 0; i < warmup; i++) {
-                            search.search(own, prompts);
-                        }
-                        ready.await();
-                        int found = 0;
-                        for (int i = stream; i < decodeBatches; i += streams) {
-                            for (var h : search.search(own, prompts)) {
-                                found += h.size();
-                            }
-                        }
-                        return found;
-                    }
-                }));
-            }
-            ready.await();
-            long f0 = ResidentMemory.minorFaults();
-            double c0 = cpuSeconds();
-            long t0 = System.nanoTime();
-            int found = 0;
-            for (var part : parts) {
-                found += part.get();
-            }
-            return new Timed(t0, System.nanoTime(), c0, cpuSeconds(), f0, ResidentMemory.minorFaults(), found);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while decoding", e);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.BrokenBarrierException e) {
-            throw new IllegalStateException("a decoding stream failed", e.getCause() == null ? e : e.getCause());
-        } finally {
-            pool.shutdownNow();
-        }
+                ResidentMemory.currentMiB(), (ResidentMemory.minorFaults() - f0) / decodeBatches);
     }
 
     private void startProfile() {

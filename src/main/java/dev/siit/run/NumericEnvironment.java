@@ -14,24 +14,27 @@ import java.util.Map;
  *
  * @param cpu            {@link CpuInfo#describe()}
  * @param intraOpThreads {@code ai.djl.pytorch.num_threads} as set by {@code bin/siit}, or "default"
+ * @param decodeStreams  {@code siit.decode.streams}: batches beam search decodes at once, each on
+ *                       intraOpThreads / decodeStreams threads (so this too decides decoding's bits)
  * @param mklShim        whether the MKL vendor shim is preloaded
  * @param kernels        "jni" when {@link NativeKernels} loaded the library, else "libtorch"
  * @param allocator      "tcmalloc" when preloaded, else "glibc"
  */
-public record NumericEnvironment(String cpu, String intraOpThreads, boolean mklShim, String kernels,
-                                 String allocator) {
+public record NumericEnvironment(String cpu, String intraOpThreads, String decodeStreams, boolean mklShim,
+                                 String kernels, String allocator) {
 
     /** This process's environment. */
     public static NumericEnvironment current() {
-        return of(CpuInfo.current(), System.getProperty("ai.djl.pytorch.num_threads"), System.getenv("LD_PRELOAD"),
-                NativeKernels.loaded());
+        return of(CpuInfo.current(), System.getProperty("ai.djl.pytorch.num_threads"),
+                System.getProperty("siit.decode.streams"), System.getenv("LD_PRELOAD"), NativeKernels.loaded());
     }
 
     /** From the raw settings; nulls mean unset. */
-    static NumericEnvironment of(CpuInfo cpu, String threads, String preload, boolean jni) {
+    static NumericEnvironment of(CpuInfo cpu, String threads, String streams, String preload, boolean jni) {
         String pre = preload == null ? "" : preload;
         return new NumericEnvironment(cpu.describe(), threads == null || threads.isBlank() ? "default" : threads.strip(),
-                pre.contains("libmkl-intel-cpu"), jni ? "jni" : "libtorch", pre.contains("tcmalloc") ? "tcmalloc" : "glibc");
+                streams == null || streams.isBlank() ? "1" : streams.strip(), pre.contains("libmkl-intel-cpu"),
+                jni ? "jni" : "libtorch", pre.contains("tcmalloc") ? "tcmalloc" : "glibc");
     }
 
     /** Flat entries for string-valued provenance maps ({@code numerics.threads}, ...). */
@@ -39,6 +42,7 @@ public record NumericEnvironment(String cpu, String intraOpThreads, boolean mklS
         Map<String, String> m = new LinkedHashMap<>();
         m.put("numerics.cpu", cpu);
         m.put("numerics.threads", intraOpThreads);
+        m.put("numerics.decode_streams", decodeStreams);
         m.put("numerics.mkl_shim", Boolean.toString(mklShim));
         m.put("numerics.kernels", kernels);
         m.put("numerics.allocator", allocator);

@@ -3,6 +3,7 @@ package dev.siit.selfimprove;
 import ai.djl.ndarray.NDManager;
 import dev.siit.io.Progress;
 import dev.siit.model.ConstrainedBeamSearch;
+import dev.siit.model.DecodingStreams;
 import dev.siit.model.ItemTokenizer;
 import dev.siit.model.Seq2SeqModel;
 import java.util.ArrayList;
@@ -36,11 +37,14 @@ public final class IdentifierRegenerator {
     public List<List<Candidate>> regenerate(NDManager manager, List<String> prompts, boolean progress) {
         List<int[]> ids = tokenizer.encodeBatch(prompts);
         List<List<Candidate>> out = new ArrayList<>(prompts.size());
+        int batches = (ids.size() + batchSize - 1) / batchSize;
         try (Progress bar = progress ? Progress.start("regenerate identifiers", prompts.size(), "items") : Progress.none()) {
-            for (int start = 0; start < ids.size(); start += batchSize) {
-                int end = Math.min(ids.size(), start + batchSize);
-                int[][] batch = ids.subList(start, end).toArray(new int[0][]);
-                for (List<ConstrainedBeamSearch.Hypothesis> hyps : search.search(manager, batch)) {
+            List<List<List<ConstrainedBeamSearch.Hypothesis>>> decoded = DecodingStreams.shared().map(manager, batches,
+                    (m, b) -> search.search(m, ids.subList(b * batchSize, Math.min(ids.size(), (b + 1) * batchSize))
+                            .toArray(new int[0][])),
+                    b -> bar.stepBy(Math.min(ids.size(), (b + 1) * batchSize) - b * batchSize));
+            for (List<List<ConstrainedBeamSearch.Hypothesis>> batch : decoded) {
+                for (List<ConstrainedBeamSearch.Hypothesis> hyps : batch) {
                     if (hyps.isEmpty()) {
                         throw new IllegalStateException("beam search finished no identifier for item " + out.size());
                     }
@@ -54,7 +58,6 @@ public final class IdentifierRegenerator {
                     }
                     out.add(list);
                 }
-                bar.stepBy(end - start);
             }
         }
         return out;

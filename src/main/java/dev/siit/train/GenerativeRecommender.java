@@ -6,10 +6,12 @@ import dev.siit.eval.EvaluationResult;
 import dev.siit.eval.Evaluator;
 import dev.siit.model.ConstrainedBeamSearch;
 import dev.siit.model.ConstrainedBeamSearch.ScoredItem;
+import dev.siit.model.DecodingStreams;
 import dev.siit.model.PrefixTrie;
 import dev.siit.model.Seq2SeqModel;
 import dev.siit.model.TokenNormalisation;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,17 +45,31 @@ public final class GenerativeRecommender {
         return search.beamSize();
     }
 
-    /** Top-k items (dense ids) with scores per history; k is at most the beam size. */
+    /**
+     * Top-k items (dense ids) with scores per history; k is at most the beam size. {@code rng}
+     * draws every user's template first, in user order, then breaks ties between items that share
+     * an identifier, in user order: the draws do not depend on how the batches were decoded, so
+     * the result is the same for any number of {@link DecodingStreams}.
+     */
     public List<List<ScoredItem>> recommend(NDManager manager, List<int[]> histories, int k, SplittableRandom rng) {
-        List<List<ScoredItem>> out = new ArrayList<>(histories.size());
+        int[] templates = new int[histories.size()];
+        for (int i = 0; i < templates.length; i++) {
+            templates[i] = rng.nextInt(prompts.numTemplates());
+        }
+        List<int[][]> batches = new ArrayList<>(); // encoded here: the tokenizer stays on this thread
         for (int start = 0; start < histories.size(); start += batchSize) {
             int end = Math.min(histories.size(), start + batchSize);
-            int[] templates = new int[end - start];
-            for (int i = 0; i < templates.length; i++) {
-                templates[i] = rng.nextInt(prompts.numTemplates());
-            }
-            int[][] batch = prompts.encodeBatch(templates, histories.subList(start, end)).toArray(new int[0][]);
-            out.addAll(search.recommend(manager, batch, trie, k, rng));
+            batches.add(prompts.encodeBatch(Arrays.copyOfRange(templates, start, end), histories.subList(start, end))
+                    .toArray(new int[0][]));
+        }
+        List<List<ConstrainedBeamSearch.Hypothesis>> hyps = new ArrayList<>(histories.size());
+        for (var batch : DecodingStreams.shared().map(manager, batches.size(), (m, b) -> search.search(m, batches.get(b)),
+                b -> { })) {
+            hyps.addAll(batch);
+        }
+        List<List<ScoredItem>> out = new ArrayList<>(hyps.size());
+        for (List<ConstrainedBeamSearch.Hypothesis> h : hyps) {
+            out.add(ConstrainedBeamSearch.rankItems(h, trie, k, rng));
         }
         return out;
     }
