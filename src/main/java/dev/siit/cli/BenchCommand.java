@@ -214,14 +214,14 @@ public final class BenchCommand implements Callable<Integer> {
         double c0;
         int found = 0;
         long t1;
-        try (DecodingStreams lanes = new DecodingStreams(streams)) {
+        try (DecodingStreams decoding = new DecodingStreams(streams)) {
             // every stream warms up (its thread's first batches are slow) before the clock starts
-            lanes.map(manager, warmup * streams, (m, i) -> search.search(m, prompts), i -> { });
+            decoding.map(manager, warmup * streams, (m, i) -> search.search(m, prompts), i -> { });
             startProfile();
             f0 = ResidentMemory.minorFaults();
             c0 = cpuSeconds();
             t0 = System.nanoTime();
-            for (var batch : lanes.map(manager, decodeBatches, (m, i) -> search.search(m, prompts), i -> { })) {
+            for (var batch : decoding.map(manager, decodeBatches, (m, i) -> search.search(m, prompts), i -> { })) {
                 for (var h : batch) {
                     found += h.size();
                 }
@@ -235,7 +235,7 @@ public final class BenchCommand implements Callable<Integer> {
                         + "%d stream(s): %.1f users/s "
                         + "(%.3f s/batch, %.1f hypotheses/user); CPU %.1f s = %.1f users per CPU-second; RSS %.0f MiB; "
                         + "%,d page faults/batch%n",
-                beam, decodeBatch, encLen, trieItems, idLength, norm.cliName(), Math.max(1, streams), decodeBatch * decodeBatches / s, s / decodeBatches,
+                beam, decodeBatch, encLen, trieItems, idLength, norm.cliName(), streams, decodeBatch * decodeBatches / s, s / decodeBatches,
                 found / (double) (decodeBatch * decodeBatches), cpu, decodeBatch * decodeBatches / cpu,
                 ResidentMemory.currentMiB(), (ResidentMemory.minorFaults() - f0) / decodeBatches);
     }

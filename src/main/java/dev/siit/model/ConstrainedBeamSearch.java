@@ -330,15 +330,4 @@ public final class ConstrainedBeamSearch {
         }
         return out;
     }
-
-    /** Decodes {@code prompts} and ranks items through {@code trie}: top-k item ids per input. */
-    public List<List<ScoredItem>> recommend(NDManager parent, int[][] prompts, PrefixTrie trie, int k,
-                                            SplittableRandom rng) {
-        List<List<Hypothesis>> hyps = search(parent, prompts);
-        List<List<ScoredItem>> out = new ArrayList<>(hyps.size());
-        for (List<Hypothesis> h : hyps) {
-            out.add(rankItems(h, trie, k, rng));
-        }
-        return out;
-    }
 }
