@@ -25,8 +25,10 @@ import java.util.SplittableRandom;
  * At most {@code beam} identifiers come back per history: a request for more items than the
  * beam gets fewer (the beam bounds what the search ranks).
  *
- * <p>Not thread-safe; the batcher calls it from one thread. Each call decodes inside its own
- * sub-manager of {@code manager} (the beam search opens it), so memory stays flat.
+ * <p>Concurrent calls are safe: the search, trie and prompt encoder are read-only (the search's
+ * score mask lives in a per-thread buffer), and each call decodes inside its own sub-manager of
+ * {@code manager} (the beam search opens it; DJL's managers track children in concurrent maps),
+ * so memory stays flat. Each calling thread decodes with its own PyTorch intra-op thread count.
  */
 public final class BeamSearchRecommender implements Recommender {
     private final ConstrainedBeamSearch search;
@@ -90,6 +92,11 @@ public final class BeamSearchRecommender implements Recommender {
             out.add(r);
         }
         return out;
+    }
+
+    @Override
+    public boolean concurrent() {
+        return true;
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -20,14 +21,20 @@ import org.slf4j.LoggerFactory;
  * {@link Recommender#recommendBatch} call, so a beam search decodes them as one tensor batch and
  * throughput grows with load.
  *
- * <p>One worker thread takes the oldest request, adds everything already queued (up to
+ * <p>A worker thread takes the oldest request, adds everything already queued (up to
  * {@code maxBatch}), and, while the batch is not full and more callers are on their way, waits
  * for them until {@code maxWait} has passed since the oldest request arrived. "On their way" is
- * told by {@code callersInFlight} (the server counts requests between arrival and answer): a
- * lone client is answered at once instead of paying {@code maxWait} on every request. Under load
- * the oldest request has usually waited {@code maxWait} already, so batching adds no delay there.
- * The queue is bounded: when it is full {@link #submit} refuses (the server answers 503) instead
- * of letting latency and memory grow without limit.
+ * told by {@code callersInFlight} (the server counts requests between arrival and answer) minus
+ * the requests the workers already hold: a lone client is answered at once instead of paying
+ * {@code maxWait} on every request. Under load the oldest request has usually waited
+ * {@code maxWait} already, so batching adds no delay there. The queue is bounded: when it is full
+ * {@link #submit} refuses (the server answers 503) instead of letting latency and memory grow
+ * without limit.
+ *
+ * <p>With {@code workers} > 1 that many threads do this at once, each answering its own batch:
+ * on a machine whose cores one decoding call cannot keep busy (a beam-search step's ops are too
+ * small to split), two single-threaded decodes beat one two-threaded decode
+ * (docs/serving.md, tenth session). The recommender must then be {@link Recommender#concurrent()}.
  */
 public final class RecommendationBatcher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RecommendationBatcher.class);
@@ -36,15 +43,21 @@ public final class RecommendationBatcher implements AutoCloseable {
      * @param maxBatch      most requests in one recommendBatch call
      * @param maxWait       longest a request waits for companions
      * @param queueCapacity most requests waiting; more are refused
+     * @param workers       threads answering batches at once
      */
-    public record Settings(int maxBatch, Duration maxWait, int queueCapacity) {
-        public static final Settings DEFAULT = new Settings(32, Duration.ofMillis(2), 256);
+    public record Settings(int maxBatch, Duration maxWait, int queueCapacity, int workers) {
+        public static final Settings DEFAULT = new Settings(32, Duration.ofMillis(2), 256, 1);
 
         public Settings {
-            if (maxBatch < 1 || queueCapacity < 1 || maxWait.isNegative()) {
-                throw new IllegalArgumentException("maxBatch and queueCapacity must be >= 1 and maxWait >= 0, got "
-                        + maxBatch + ", " + queueCapacity + ", " + maxWait);
+            if (maxBatch < 1 || queueCapacity < 1 || workers < 1 || maxWait.isNegative()) {
+                throw new IllegalArgumentException("maxBatch, queueCapacity and workers must be >= 1 and maxWait >= 0, got "
+                        + maxBatch + ", " + queueCapacity + ", " + workers + ", " + maxWait);
             }
+        }
+
+        /** One worker, as before workers existed. */
+        public Settings(int maxBatch, Duration maxWait, int queueCapacity) {
+            this(maxBatch, maxWait, queueCapacity, 1);
         }
     }
 
@@ -55,7 +68,8 @@ public final class RecommendationBatcher implements AutoCloseable {
     private final Settings settings;
     private final IntSupplier callersInFlight;
     private final BlockingQueue<Pending> queue;
-    private final Thread worker;
+    private final List<Thread> workers;
+    private final AtomicInteger held = new AtomicInteger(); // requests taken from the queue, not yet answered
     private volatile boolean accepting = true;
 
     private final AtomicLong requests = new AtomicLong();
@@ -71,17 +85,28 @@ public final class RecommendationBatcher implements AutoCloseable {
 
     /**
      * @param callersInFlight how many requests are between arrival and answer (including those
-     *                        queued or being batched); the worker waits for companions only
-     *                        while this exceeds the batch it holds
+     *                        queued or being batched); a worker waits for companions only
+     *                        while this exceeds what the workers hold
+     * @throws IllegalArgumentException for several workers over a recommender that is not
+     *                                  {@link Recommender#concurrent()}
      */
     public RecommendationBatcher(Recommender recommender, Settings settings, IntSupplier callersInFlight) {
+        if (settings.workers() > 1 && !recommender.concurrent()) {
+            throw new IllegalArgumentException(settings.workers() + " batch workers need a recommender that may be called "
+                    + "concurrently; " + recommender.info().get("kind") + " may not");
+        }
         this.recommender = recommender;
         this.settings = settings;
         this.callersInFlight = callersInFlight;
         this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
-        this.worker = new Thread(this::loop, "siit-batcher");
-        worker.setDaemon(true);
-        worker.start();
+        List<Thread> threads = new ArrayList<>(settings.workers());
+        for (int w = 0; w < settings.workers(); w++) {
+            Thread t = new Thread(this::loop, settings.workers() == 1 ? "siit-batcher" : "siit-batcher-" + (w + 1));
+            t.setDaemon(true);
+            threads.add(t);
+        }
+        this.workers = List.copyOf(threads);
+        workers.forEach(Thread::start);
     }
 
     /**
@@ -133,9 +158,10 @@ public final class RecommendationBatcher implements AutoCloseable {
                     continue;
                 }
                 batch.add(first);
-                queue.drainTo(batch, settings.maxBatch() - 1);
+                held.incrementAndGet();
+                held.addAndGet(queue.drainTo(batch, settings.maxBatch() - 1));
                 long deadline = first.arrivedNanos() + settings.maxWait().toNanos();
-                while (batch.size() < settings.maxBatch() && callersInFlight.getAsInt() > batch.size()) {
+                while (batch.size() < settings.maxBatch() && callersInFlight.getAsInt() > held.get()) {
                     long left = deadline - System.nanoTime();
                     if (left <= 0) {
                         break;
@@ -145,13 +171,18 @@ public final class RecommendationBatcher implements AutoCloseable {
                         break;
                     }
                     batch.add(p);
-                    queue.drainTo(batch, settings.maxBatch() - batch.size());
+                    held.incrementAndGet();
+                    held.addAndGet(queue.drainTo(batch, settings.maxBatch() - batch.size()));
                 }
                 run(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
+                for (Pending p : batch) { // taken but not answered
+                    p.result().completeExceptionally(new RejectedExecutionException("the server is shutting down"));
+                }
                 break;
             } finally {
+                held.addAndGet(-batch.size());
                 batch.clear();
             }
         }
@@ -170,7 +201,9 @@ public final class RecommendationBatcher implements AutoCloseable {
             histories.add(p.history());
         }
         batches.incrementAndGet();
-        largestBatch = Math.max(largestBatch, batch.size());
+        synchronized (this) {
+            largestBatch = Math.max(largestBatch, batch.size());
+        }
         try {
             // one call at the largest k; smaller requests take their prefix of the ranking
             List<List<Recommendation>> out = recommender.recommendBatch(histories, k);
@@ -193,15 +226,20 @@ public final class RecommendationBatcher implements AutoCloseable {
         }
     }
 
-    /** Refuses new requests, answers the queued ones, and stops the worker (waits up to 10 s). */
+    /** Refuses new requests, answers the queued ones, and stops the workers (waits up to 10 s). */
     @Override
     public void close() {
         accepting = false;
         try {
-            worker.join(10_000);
-            if (worker.isAlive()) {
-                worker.interrupt();
-                worker.join(1_000);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            for (Thread worker : workers) {
+                worker.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+            for (Thread worker : workers) {
+                if (worker.isAlive()) {
+                    worker.interrupt();
+                    worker.join(1_000);
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -393,6 +393,7 @@ public final class RecommendationServer implements AutoCloseable {
         serving.put("maxBatch", b.maxBatch());
         serving.put("maxWaitMillis", b.maxWait().toNanos() / 1e6);
         serving.put("queueCapacity", b.queueCapacity());
+        serving.put("workers", b.workers());
         serving.put("handlerThreads", settings.handlerThreads());
         serving.put("maxBodyBytes", MAX_BODY_BYTES);
         serving.put("uptimeSeconds", (System.currentTimeMillis() - startedMillis) / 1000.0);

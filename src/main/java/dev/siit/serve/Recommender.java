@@ -5,8 +5,9 @@ import java.util.Map;
 
 /**
  * What the server needs from a model: ranked items for a batch of histories, over dense item
- * indices. Implementations must be safe to call from one thread at a time (the
- * {@link RecommendationBatcher} is the only caller); they need not be thread-safe.
+ * indices. The {@link RecommendationBatcher} is the only caller; implementations need not be
+ * thread-safe unless they say {@link #concurrent()}, which lets several batch workers call them
+ * at once.
  *
  * <p>Batching is part of the contract because a generative recommender decodes a whole batch of
  * histories in one constrained beam search: one call with 16 histories costs far less than 16
@@ -34,4 +35,9 @@ public interface Recommender {
      * identifier iteration, model config and metrics. Values must be serialisable by Jackson.
      */
     Map<String, Object> info();
+
+    /** True when {@link #recommendBatch} may run on several threads at once. */
+    default boolean concurrent() {
+        return false;
+    }
 }

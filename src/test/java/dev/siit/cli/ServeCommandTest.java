@@ -30,6 +30,13 @@ class ServeCommandTest {
         String ml = System.getProperty("siit.shared.data") + "/ml-100k";
         assertEquals("2", run("serve", "--data", ml, "--port", "70000")[0]);
         assertEquals("2", run("serve", "--data", ml, "--max-batch", "0")[0]);
+        String[] noWorkers = run("serve", "--data", ml, "--workers", "0");
+        assertEquals("2", noWorkers[0]);
+        assertTrue(noWorkers[2].contains("--workers must be >= 1"), noWorkers[2]);
+        // the co-occurrence baseline keeps a scratch array: it answers one batch at a time
+        String[] twoWorkers = run("serve", "--data", ml, "--workers", "2");
+        assertEquals("2", twoWorkers[0]);
+        assertTrue(twoWorkers[2].contains("--workers applies to --run"), twoWorkers[2]);
         String[] missing = run("serve", "--data", "/nonexistent/data");
         assertEquals("2", missing[0]);
         assertTrue(missing[2].contains("/nonexistent/data"), missing[2]);

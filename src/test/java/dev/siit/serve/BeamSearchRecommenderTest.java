@@ -140,6 +140,44 @@ class BeamSearchRecommenderTest {
     }
 
     @Test
+    void concurrentCallsGiveTheSequentialAnswers() throws Exception {
+        try (NDManager m = NDManager.newBaseManager()) {
+            FakeSeq2SeqModel model = new FakeSeq2SeqModel(m, V, 8, 7);
+            BeamSearchRecommender rec = recommender(model, m, 0);
+            assertTrue(rec.concurrent());
+            List<List<int[]>> batches = List.of(List.of(new int[] {0}, new int[] {2, 4, 1}), List.of(new int[] {5, 5}),
+                    List.of(new int[] {3}, new int[] {1, 2}, new int[] {4}));
+            List<List<List<Recommendation>>> sequential = new ArrayList<>();
+            for (List<int[]> batch : batches) {
+                sequential.add(rec.recommendBatch(batch, 6));
+            }
+            // every batch 40 times on 3 threads at once: same items, same scores, no leaked arrays
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(3);
+            try {
+                List<java.util.concurrent.Future<List<List<Recommendation>>>> got = new ArrayList<>();
+                for (int rep = 0; rep < 40; rep++) {
+                    for (List<int[]> batch : batches) {
+                        got.add(pool.submit(() -> rec.recommendBatch(batch, 6)));
+                    }
+                }
+                for (int i = 0; i < got.size(); i++) {
+                    List<List<Recommendation>> want = sequential.get(i % batches.size());
+                    List<List<Recommendation>> have = got.get(i).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    for (int h = 0; h < want.size(); h++) {
+                        assertEquals(want.get(h).stream().map(Recommendation::item).toList(),
+                                have.get(h).stream().map(Recommendation::item).toList(), "call " + i + ", history " + h);
+                        for (int r = 0; r < want.get(h).size(); r++) {
+                            assertEquals(want.get(h).get(r).score(), have.get(h).get(r).score(), 1e-5);
+                        }
+                    }
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    @Test
     void servesIdentifiersOverHttp() throws Exception {
         List<ItemText> texts = new ArrayList<>();
         List<String> ids = new ArrayList<>();

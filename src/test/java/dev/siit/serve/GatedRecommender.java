@@ -20,9 +20,15 @@ final class GatedRecommender implements Recommender {
     private volatile CountDownLatch gate = new CountDownLatch(0);
     volatile RuntimeException failure;
     private final int numItems;
+    private final boolean concurrent;
 
     GatedRecommender(int numItems) {
+        this(numItems, false);
+    }
+
+    GatedRecommender(int numItems, boolean concurrent) {
         this.numItems = numItems;
+        this.concurrent = concurrent;
     }
 
     /** The next calls block until {@link #open()}. */
@@ -65,6 +71,11 @@ final class GatedRecommender implements Recommender {
             out.add(r);
         }
         return out;
+    }
+
+    @Override
+    public boolean concurrent() {
+        return concurrent;
     }
 
     @Override

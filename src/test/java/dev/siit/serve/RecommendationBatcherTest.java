@@ -140,4 +140,55 @@ class RecommendationBatcherTest {
         assertEquals(List.of(0), items(queued), "requests queued before close are still answered");
         assertThrows(RejectedExecutionException.class, () -> b.submit(new int[] {1}, 1));
     }
+
+    @Test
+    void twoWorkersAnswerTwoBatchesAtOnce() throws Exception {
+        GatedRecommender rec = new GatedRecommender(10, true);
+        rec.close();
+        try (RecommendationBatcher b = new RecommendationBatcher(rec, new RecommendationBatcher.Settings(1, Duration.ZERO, 16, 2))) {
+            CompletableFuture<List<Recommendation>> x = b.submit(new int[] {1}, 1);
+            CompletableFuture<List<Recommendation>> y = b.submit(new int[] {2}, 2);
+            // both inside recommendBatch while the gate is shut: one worker could enter only once
+            rec.awaitEntered();
+            rec.awaitEntered();
+            CompletableFuture<List<Recommendation>> z = b.submit(new int[] {3}, 1);
+            assertTrue(!z.isDone(), "both workers are busy, the third request waits in the queue");
+            rec.open();
+            assertEquals(List.of(0), items(x));
+            assertEquals(List.of(1, 0), items(y));
+            assertEquals(List.of(0), items(z));
+            assertEquals(List.of(1, 1, 1), rec.batchSizes);
+            assertEquals(3L, b.stats().get("batches"));
+        }
+    }
+
+    @Test
+    void aWorkerDoesNotWaitForCallersAnotherWorkerHolds() throws Exception {
+        GatedRecommender rec = new GatedRecommender(10, true);
+        rec.close();
+        // two callers in flight, both taken by a worker: the second worker must not wait the 5 s
+        // for a companion who is already being answered elsewhere
+        try (RecommendationBatcher b = new RecommendationBatcher(rec, new RecommendationBatcher.Settings(8, Duration.ofSeconds(5), 16, 2),
+                () -> 2)) {
+            CompletableFuture<List<Recommendation>> x = b.submit(new int[] {1}, 1);
+            rec.awaitEntered();
+            long t0 = System.nanoTime();
+            CompletableFuture<List<Recommendation>> y = b.submit(new int[] {2}, 1);
+            rec.awaitEntered();
+            long waited = System.nanoTime() - t0;
+            rec.open();
+            assertEquals(List.of(0), items(x));
+            assertEquals(List.of(0), items(y));
+            assertTrue(waited < TimeUnit.SECONDS.toNanos(3), "the second worker waited " + waited / 1e6 + " ms");
+            assertEquals(List.of(1, 1), rec.batchSizes);
+        }
+    }
+
+    @Test
+    void severalWorkersNeedAConcurrentRecommender() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new RecommendationBatcher(
+                new GatedRecommender(10), new RecommendationBatcher.Settings(8, Duration.ZERO, 16, 2)));
+        assertTrue(e.getMessage().contains("gated-test"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new RecommendationBatcher.Settings(8, Duration.ZERO, 16, 0));
+    }
 }
