@@ -82,7 +82,7 @@ public final class ServeCommand implements Runnable {
 
     @Option(names = "--workers", paramLabel = "N",
             description = "Batches of a --run answered at once, each on its own thread (default: min(2, cores); on 2 cores "
-                    + "2 workers answered 46-62% more requests per second at 8 and 32 clients than 1, docs/serving.md).")
+                    + "2 workers answered 46-62%% more requests per second at 8 and 32 clients than 1, docs/serving.md).")
     Integer workers;
 
     @Override
