@@ -102,9 +102,6 @@ public final class ServeCommand implements Runnable {
         if (batchWorkers < 1) {
             throw new InputException("--workers must be >= 1, got " + batchWorkers);
         }
-        if (batchWorkers > 1 && source.run == null) {
-            throw new InputException("--workers applies to --run (the co-occurrence baseline answers one batch at a time)");
-        }
         // the engine threads share the cores left to the HTTP threads' one among the workers
         int engine = engineThreads != null ? engineThreads : Math.max(1, (cores - 1) / batchWorkers);
         if (engine < 1) {
@@ -113,6 +110,11 @@ public final class ServeCommand implements Runnable {
         ServedModel model = source.run != null
                 ? RunRecommender.load(runsRoot, source.run, device, beam, template)
                 : ServedModel.cooccurrence(source.data, kcore, history);
+        if (batchWorkers > 1 && !model.recommender().concurrent()) {
+            closeQuietly(model);
+            throw new InputException("--workers applies to --run: the " + model.recommender().info().get("kind")
+                    + " recommender answers one batch at a time");
+        }
         if (source.run != null) {
             ai.djl.pytorch.jni.JniUtils.setNumThreads(engine); // the engine is loaded by now
             LOG.info("batch workers: {}, engine intra-op threads each: {}", batchWorkers, engine);

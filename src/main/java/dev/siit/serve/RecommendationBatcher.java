@@ -76,7 +76,7 @@ public final class RecommendationBatcher implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final AtomicLong batches = new AtomicLong();
     private final AtomicLong failedBatches = new AtomicLong();
-    private volatile int largestBatch;
+    private final AtomicInteger largestBatch = new AtomicInteger();
 
     /** A batcher that always waits up to {@code maxWait} for companions. */
     public RecommendationBatcher(Recommender recommender, Settings settings) {
@@ -142,11 +142,17 @@ public final class RecommendationBatcher implements AutoCloseable {
         m.put("requests", requests.get());
         m.put("batches", b);
         m.put("meanBatchSize", b == 0 ? 0.0 : (double) (requests.get() - queue.size()) / b);
-        m.put("largestBatch", largestBatch);
+        m.put("largestBatch", largestBatch.get());
         m.put("failedBatches", failedBatches.get());
         m.put("rejectedOverload", rejected.get());
         m.put("queued", queue.size());
         return m;
+    }
+
+    /** Adds p and everything already queued (up to maxBatch) to the batch, and counts them as held. */
+    private void hold(List<Pending> batch, Pending p) {
+        batch.add(p);
+        held.addAndGet(1 + queue.drainTo(batch, settings.maxBatch() - batch.size()));
     }
 
     private void loop() {
@@ -157,9 +163,7 @@ public final class RecommendationBatcher implements AutoCloseable {
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                held.incrementAndGet();
-                held.addAndGet(queue.drainTo(batch, settings.maxBatch() - 1));
+                hold(batch, first);
                 long deadline = first.arrivedNanos() + settings.maxWait().toNanos();
                 while (batch.size() < settings.maxBatch() && callersInFlight.getAsInt() > held.get()) {
                     long left = deadline - System.nanoTime();
@@ -170,9 +174,7 @@ public final class RecommendationBatcher implements AutoCloseable {
                     if (p == null) {
                         break;
                     }
-                    batch.add(p);
-                    held.incrementAndGet();
-                    held.addAndGet(queue.drainTo(batch, settings.maxBatch() - batch.size()));
+                    hold(batch, p);
                 }
                 run(batch);
             } catch (InterruptedException e) {
@@ -201,9 +203,7 @@ public final class RecommendationBatcher implements AutoCloseable {
             histories.add(p.history());
         }
         batches.incrementAndGet();
-        synchronized (this) {
-            largestBatch = Math.max(largestBatch, batch.size());
-        }
+        largestBatch.accumulateAndGet(batch.size(), Math::max);
         try {
             // one call at the largest k; smaller requests take their prefix of the ranking
             List<List<Recommendation>> out = recommender.recommendBatch(histories, k);
