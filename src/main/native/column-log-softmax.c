@@ -7,14 +7,20 @@
  * row is read twice while it sits in the L2 cache (max, then sum of exp(x - max)) and only the
  * (N, U) answer is written. See docs/benchmarks.md for the measurements.
  *
- * Built by src/main/native/build.sh with -O3 -fopenmp-simd: the two loops are OpenMP simd
- * reductions, and expf is declared with its vector variants, so gcc calls glibc's libmvec (8
- * floats per call with AVX2, 16 with AVX-512); target_clones picks the variant this CPU supports
- * when the library is loaded. No -ffast-math: it would let the compiler rewrite
- * (x - max) - log_sum as x - (max + log_sum), which loses precision (tested), and assume finite
- * inputs. A non-finite row (inf - inf or NaN give a non-finite sum) is reported to the caller,
- * which then uses libtorch's log_softmax for that step.
+ * On a CPU with AVX2 and FMA (AVX-512 ones included) the row pass is written with intrinsics
+ * around our own exp for arguments <= 0 (row_max_log_sum_avx2). glibc's vector expf leaves
+ * arguments of large magnitude to a scalar fallback: in C, rows whose logits span 200 nats took
+ * 15x as long as rows spanning 60 (scripts/normaliser-bench.c, docs/benchmarks.md), and it takes
+ * 1.4x as long as ours even on narrow rows. Without AVX2, the generic loop: OpenMP simd
+ * reductions, expf declared with its vector variants so that gcc calls libmvec; target_clones
+ * picks the variant this CPU supports when the library is loaded.
+ *
+ * Built by src/main/native/build.sh with -O3 -fopenmp-simd. No -ffast-math: it would let the
+ * compiler rewrite (x - max) - log_sum as x - (max + log_sum), which loses precision (tested), and
+ * assume finite inputs. A non-finite row (inf - inf or NaN give a non-finite sum) is reported to
+ * the caller, which then uses libtorch's log_softmax for that step.
  */
+#include <immintrin.h>
 #include <jni.h>
 #include <math.h>
 #include <stdint.h>
@@ -28,7 +34,7 @@ float expf(float x);
 /* the row's max, and log(sum of exp(x - max)) in *log_sum: log-softmax is (x - max) - log_sum,
  * which keeps the precision of x - max (max + log_sum would round to the ulp of a large max) */
 __attribute__((target_clones("avx512f", "avx2,fma", "default")))
-static float row_max_log_sum(const float *x, int v, float *log_sum) {
+static float row_max_log_sum_generic(const float *x, int v, float *log_sum) {
     float m = x[0];
 #pragma omp simd reduction(max : m)
     for (int j = 1; j < v; j++) {
@@ -43,6 +49,102 @@ static float row_max_log_sum(const float *x, int v, float *log_sum) {
     return m;
 }
 
+/*
+ * e^d for 8 arguments d <= 0: e^d = 2^n e^r with n = round(d / ln 2) and |r| <= ln(2) / 2, r taken
+ * as d - n ln 2 in two parts (Cody-Waite: the first part's product is exact) and e^r as Cephes'
+ * degree-7 polynomial 1 + r + r^2 p(r) (about 1 ulp). Arguments below -87 are raised to -87
+ * (e^-87 = 1.6e-38, 2^n still a normal float): beside the row's largest term, which is 1, such
+ * terms do not change a float sum of fewer than 10^30 of them.
+ */
+__attribute__((target("avx2,fma")))
+static inline __m256 exp_nonpositive8(__m256 d) {
+    d = _mm256_max_ps(d, _mm256_set1_ps(-87.0f));
+    __m256 n = _mm256_round_ps(_mm256_mul_ps(d, _mm256_set1_ps(1.44269504088896341f)),
+                               _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), d);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    __m256i two_n = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(p, _mm256_castsi256_ps(two_n));
+}
+
+__attribute__((target("avx2,fma")))
+static float horizontal_max8(__m256 a) {
+    __m128 m = _mm_max_ps(_mm256_castps256_ps128(a), _mm256_extractf128_ps(a, 1));
+    m = _mm_max_ps(m, _mm_movehl_ps(m, m));
+    m = _mm_max_ss(m, _mm_shuffle_ps(m, m, 1));
+    return _mm_cvtss_f32(m);
+}
+
+/* row_max_log_sum_generic's contract, for AVX2 + FMA: two passes over the row, 16 floats a turn */
+__attribute__((target("avx2,fma")))
+static float row_max_log_sum_avx2(const float *x, int v, float *log_sum) {
+    __m256 m0 = _mm256_set1_ps(-INFINITY);
+    __m256 m1 = m0;
+    __m256 nan = _mm256_setzero_ps(); /* lanes that saw a NaN: max_ps would drop it */
+    int j = 0;
+    for (; j + 16 <= v; j += 16) {
+        __m256 a = _mm256_loadu_ps(x + j);
+        __m256 b = _mm256_loadu_ps(x + j + 8);
+        nan = _mm256_or_ps(nan, _mm256_or_ps(_mm256_cmp_ps(a, a, _CMP_UNORD_Q), _mm256_cmp_ps(b, b, _CMP_UNORD_Q)));
+        m0 = _mm256_max_ps(m0, a);
+        m1 = _mm256_max_ps(m1, b);
+    }
+    float m = horizontal_max8(_mm256_max_ps(m0, m1));
+    int any_nan = _mm256_movemask_ps(nan) != 0;
+    for (int k = j; k < v; k++) {
+        any_nan |= x[k] != x[k];
+        m = x[k] > m ? x[k] : m;
+    }
+    if (any_nan) {
+        *log_sum = NAN;
+        return NAN;
+    }
+    __m256 mm = _mm256_set1_ps(m);
+    __m256 s0 = _mm256_setzero_ps();
+    __m256 s1 = s0;
+    for (j = 0; j + 16 <= v; j += 16) {
+        s0 = _mm256_add_ps(s0, exp_nonpositive8(_mm256_sub_ps(_mm256_loadu_ps(x + j), mm)));
+        s1 = _mm256_add_ps(s1, exp_nonpositive8(_mm256_sub_ps(_mm256_loadu_ps(x + j + 8), mm)));
+    }
+    float lanes[8];
+    _mm256_storeu_ps(lanes, _mm256_add_ps(s0, s1));
+    float s = 0.0f;
+    for (int k = 0; k < 8; k++) {
+        s += lanes[k];
+    }
+    for (; j < v; j++) {
+        s += expf(x[j] - m);
+    }
+    *log_sum = logf(s);
+    return m;
+}
+
+static int use_avx2(void) {
+    static int answer = -1; /* races only write the same value */
+    if (answer < 0) {
+        __builtin_cpu_init();
+        answer = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    }
+    return answer;
+}
+
+static float row_max_log_sum(const float *x, int v, float *log_sum, int generic) {
+    return !generic && use_avx2() ? row_max_log_sum_avx2(x, v, log_sum) : row_max_log_sum_generic(x, v, log_sum);
+}
+
+/* which row pass rows() takes when not asked for the generic one */
+JNIEXPORT jstring JNICALL Java_dev_siit_model_ColumnLogSoftmax_rowPass(JNIEnv *env, jclass cls) {
+    (void) cls;
+    return (*env)->NewStringUTF(env, use_avx2() ? "avx2" : "generic");
+}
+
 /* exponent bits all ones: inf or NaN */
 static int is_non_finite(float z) {
     uint32_t bits;
@@ -53,11 +155,12 @@ static int is_non_finite(float z) {
 /*
  * logits: direct buffer over a contiguous float32 (N, V) array; rows [from, to) are done.
  * columns: U vocabulary ids, each in [0, V) (checked by the caller). out: direct buffer over a
- * contiguous float32 (N, U) array. Returns how many of the rows had a non-finite normaliser (their output is meaningless).
+ * contiguous float32 (N, U) array. generic: take the generic row pass even where AVX2 is there (for
+ * tests). Returns how many of the rows had a non-finite normaliser (their output is meaningless).
  */
 JNIEXPORT jint JNICALL Java_dev_siit_model_ColumnLogSoftmax_rows(JNIEnv *env, jclass cls, jobject logits, jint v,
                                                                   jint from, jint to, jintArray columns,
-                                                                  jobject out) {
+                                                                  jobject out, jboolean generic) {
     (void) cls;
     const float *x = (const float *) (*env)->GetDirectBufferAddress(env, logits);
     float *o = (float *) (*env)->GetDirectBufferAddress(env, out);
@@ -70,7 +173,7 @@ JNIEXPORT jint JNICALL Java_dev_siit_model_ColumnLogSoftmax_rows(JNIEnv *env, jc
     for (jint r = from; r < to; r++) {
         const float *row = x + (int64_t) r * v;
         float log_sum;
-        float m = row_max_log_sum(row, v, &log_sum);
+        float m = row_max_log_sum(row, v, &log_sum, generic);
         bad += is_non_finite(m + log_sum);
         float *dst = o + (int64_t) r * u;
         for (jint j = 0; j < u; j++) {

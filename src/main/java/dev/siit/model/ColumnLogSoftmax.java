@@ -39,6 +39,11 @@ public final class ColumnLogSoftmax {
         return NativeKernels.loaded();
     }
 
+    /** The kernel's row pass on this CPU ("avx2" or "generic"), or null when it is not loaded. */
+    public static String nativeVariant() {
+        return nativeAvailable() ? rowPass() : null;
+    }
+
     /** Why the kernel is not loaded, or null when it is. */
     public static String loadError() {
         return NativeKernels.loadError();
@@ -74,6 +79,11 @@ public final class ColumnLogSoftmax {
 
     /** Null when a row was not finite (the caller then uses the engine). */
     static NDArray viaKernel(NDArray logits, int[] columns) {
+        return viaKernel(logits, columns, false);
+    }
+
+    /** generic: the kernel's compiler-vectorised row pass even where its AVX2 one would run (tests). */
+    static NDArray viaKernel(NDArray logits, int[] columns, boolean generic) {
         Shape shape = logits.getShape();
         int n = Math.toIntExact(shape.get(0));
         int v = Math.toIntExact(shape.get(1));
@@ -94,7 +104,8 @@ public final class ColumnLogSoftmax {
             return null;
         }
         int threads = threadsFor(n);
-        int bad = threads == 1 ? rows(data, v, 0, n, columns, out) : inParallel(data, v, n, columns, out, threads);
+        int bad = threads == 1 ? rows(data, v, 0, n, columns, out, generic)
+                : inParallel(data, v, n, columns, out, threads, generic);
         if (bad > 0) {
             result.close();
             return null;
@@ -102,16 +113,17 @@ public final class ColumnLogSoftmax {
         return result;
     }
 
-    private static int inParallel(ByteBuffer data, int v, int n, int[] columns, ByteBuffer out, int threads) {
+    private static int inParallel(ByteBuffer data, int v, int n, int[] columns, ByteBuffer out, int threads,
+                                  boolean generic) {
         ExecutorService pool = helpers(threads - 1);
         @SuppressWarnings("unchecked")
         Future<Integer>[] parts = new Future[threads - 1];
         for (int t = 1; t < threads; t++) {
             int from = (int) ((long) n * t / threads);
             int to = (int) ((long) n * (t + 1) / threads);
-            parts[t - 1] = pool.submit(() -> rows(data, v, from, to, columns, out));
+            parts[t - 1] = pool.submit(() -> rows(data, v, from, to, columns, out, generic));
         }
-        int bad = rows(data, v, 0, (int) ((long) n / threads), columns, out);
+        int bad = rows(data, v, 0, (int) ((long) n / threads), columns, out, generic);
         try {
             for (Future<Integer> part : parts) {
                 bad += part.get();
@@ -147,5 +159,9 @@ public final class ColumnLogSoftmax {
     }
 
     /** See column-log-softmax.c: rows [from, to) of a contiguous (N, V) buffer; returns non-finite rows. */
-    private static native int rows(ByteBuffer logits, int v, int from, int to, int[] columns, ByteBuffer out);
+    private static native int rows(ByteBuffer logits, int v, int from, int to, int[] columns, ByteBuffer out,
+                                   boolean generic);
+
+    /** "avx2" (intrinsics and our own exp) or "generic" (compiler-vectorised, glibc's vector expf). */
+    private static native String rowPass();
 }

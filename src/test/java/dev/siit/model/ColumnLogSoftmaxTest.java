@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.siit.run.CpuInfo;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -17,6 +18,68 @@ class ColumnLogSoftmaxTest {
     void kernelIsBuiltAndLoaded() {
         // Maven's compile phase builds it (src/main/native/build.sh); without it decoding is slower
         assertTrue(ColumnLogSoftmax.nativeAvailable(), "JNI kernel not loaded: " + ColumnLogSoftmax.loadError());
+    }
+
+    @Test
+    void theIntrinsicsPassRunsWhereTheCpuHasAvx2() {
+        CpuInfo cpu = CpuInfo.current();
+        // /proc/cpuinfo's flags list fma beside avx2 on every CPU that has both; the kernel checks both
+        assertEquals(cpu.avx2() ? "avx2" : "generic", ColumnLogSoftmax.nativeVariant(), cpu.describe());
+    }
+
+    @Test
+    void bothRowPassesEqualDoublesOnRowsSpanningHundredsOfNats() {
+        // rows whose logits spread over -300..300: most exp arguments lie below -87, where glibc's
+        // vector expf takes its scalar path and our exp clamps; 5,003 columns leave a tail of 11
+        SplittableRandom rng = new SplittableRandom(11);
+        int n = 37;
+        int v = 5003;
+        float[] x = new float[n * v];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) ((rng.nextDouble() - 0.5) * (i / v % 2 == 0 ? 600 : 8));
+        }
+        x[3 * v + v - 1] = 400; // a row whose max sits in the tail
+        int[] columns = {0, 1, 17, 4999, v - 1, 2500};
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray logits = m.create(x, new Shape(n, v));
+            for (boolean generic : new boolean[] {false, true}) {
+                float[] got = ColumnLogSoftmax.viaKernel(logits, columns, generic).toFloatArray();
+                for (int r = 0; r < n; r++) {
+                    double max = Double.NEGATIVE_INFINITY;
+                    for (int j = 0; j < v; j++) {
+                        max = Math.max(max, x[r * v + j]);
+                    }
+                    double sum = 0;
+                    for (int j = 0; j < v; j++) {
+                        sum += Math.exp(x[r * v + j] - max);
+                    }
+                    for (int c = 0; c < columns.length; c++) {
+                        double want = x[r * v + columns[c]] - max - Math.log(sum);
+                        // float (x - max) rounds to ulp(600) = 6e-5; the rest is a few ulps of log(sum)
+                        assertEquals(want, got[r * columns.length + c], 1e-5 + 1e-7 * Math.abs(want),
+                                (generic ? "generic" : "avx2") + " pass, row " + r + ", column " + columns[c]);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void bothRowPassesReportNonFiniteValuesInsideTheVectorLoop() {
+        int v = 40; // two turns of 16 floats and a tail of 8
+        try (NDManager m = NDManager.newBaseManager()) {
+            for (int at : new int[] {0, 5, 12, 21, 27, 35}) { // both vectors of a turn, and the tail
+                for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
+                    float[] x = new float[2 * v];
+                    x[v + at] = bad;
+                    NDArray logits = m.create(x, new Shape(2, v));
+                    for (boolean generic : new boolean[] {false, true}) {
+                        assertNull(ColumnLogSoftmax.viaKernel(logits, new int[] {0}, generic),
+                                bad + " at column " + at + (generic ? " (generic pass)" : " (avx2 pass)"));
+                    }
+                }
+            }
+        }
     }
 
     @Test
