@@ -45,16 +45,9 @@ class ColumnLogSoftmaxTest {
             for (boolean generic : new boolean[] {false, true}) {
                 float[] got = ColumnLogSoftmax.viaKernel(logits, columns, generic).toFloatArray();
                 for (int r = 0; r < n; r++) {
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int j = 0; j < v; j++) {
-                        max = Math.max(max, x[r * v + j]);
-                    }
-                    double sum = 0;
-                    for (int j = 0; j < v; j++) {
-                        sum += Math.exp(x[r * v + j] - max);
-                    }
+                    double lse = logSumExpInDoubles(x, r, v);
                     for (int c = 0; c < columns.length; c++) {
-                        double want = x[r * v + columns[c]] - max - Math.log(sum);
+                        double want = x[r * v + columns[c]] - lse;
                         // float (x - max) rounds to ulp(600) = 6e-5; the rest is a few ulps of log(sum)
                         assertEquals(want, got[r * columns.length + c], 1e-5 + 1e-7 * Math.abs(want),
                                 (generic ? "generic" : "avx2") + " pass, row " + r + ", column " + columns[c]);
@@ -128,15 +121,7 @@ class ColumnLogSoftmaxTest {
             }
             // and an independent double-precision computation for a few rows
             for (int r : new int[] {0, 641, n - 1}) {
-                double max = Double.NEGATIVE_INFINITY;
-                for (int j = 0; j < v; j++) {
-                    max = Math.max(max, x[r * v + j]);
-                }
-                double sum = 0;
-                for (int j = 0; j < v; j++) {
-                    sum += Math.exp(x[r * v + j] - max);
-                }
-                double lse = max + Math.log(sum);
+                double lse = logSumExpInDoubles(x, r, v);
                 for (int c = 0; c < columns.length; c++) {
                     assertEquals(x[r * v + columns[c]] - lse, got[r * columns.length + c], 1e-4, "row " + r);
                 }
@@ -182,5 +167,18 @@ class ColumnLogSoftmaxTest {
             assertThrows(IllegalArgumentException.class, () -> ColumnLogSoftmax.viaKernel(logits, new int[] {4}));
             assertThrows(IllegalArgumentException.class, () -> ColumnLogSoftmax.viaKernel(logits, new int[] {-1}));
         }
+    }
+
+    /** log sum_j exp(x[r, j]) of row r of a row-major (N, v) array, computed in doubles. */
+    private static double logSumExpInDoubles(float[] x, int r, int v) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int j = 0; j < v; j++) {
+            max = Math.max(max, x[r * v + j]);
+        }
+        double sum = 0;
+        for (int j = 0; j < v; j++) {
+            sum += Math.exp(x[r * v + j] - max);
+        }
+        return max + Math.log(sum);
     }
 }
