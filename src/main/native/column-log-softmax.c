@@ -126,13 +126,16 @@ static float row_max_log_sum_avx2(const float *x, int v, float *log_sum) {
     return m;
 }
 
+static int has_avx2; /* set once when the library is loaded, read-only afterwards */
+
+__attribute__((constructor))
+static void detect_cpu(void) {
+    __builtin_cpu_init();
+    has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+}
+
 static int use_avx2(void) {
-    static int answer = -1; /* races only write the same value */
-    if (answer < 0) {
-        __builtin_cpu_init();
-        answer = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    }
-    return answer;
+    return has_avx2;
 }
 
 static float row_max_log_sum(const float *x, int v, float *log_sum, int generic) {
