@@ -31,7 +31,7 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < (size_t) n * v; i++) {
         x[i] = ((float) rand() / (float) RAND_MAX - 0.5f) * spread;
     }
-    printf("rows %d x %d, spread %.0f nats, row pass here: %s\n", n, v, spread, use_avx2() ? "avx2" : "generic");
+    printf("rows %d x %d, spread %.0f nats, row pass here: %s\n", n, v, spread, has_avx2 ? "avx2" : "generic");
     for (int round = 0; round < 3; round++) {
         for (int generic = 0; generic <= 1; generic++) {
             double t0 = seconds();

@@ -134,18 +134,14 @@ static void detect_cpu(void) {
     has_avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 }
 
-static int use_avx2(void) {
-    return has_avx2;
-}
-
 static float row_max_log_sum(const float *x, int v, float *log_sum, int generic) {
-    return !generic && use_avx2() ? row_max_log_sum_avx2(x, v, log_sum) : row_max_log_sum_generic(x, v, log_sum);
+    return !generic && has_avx2 ? row_max_log_sum_avx2(x, v, log_sum) : row_max_log_sum_generic(x, v, log_sum);
 }
 
 /* which row pass rows() takes when not asked for the generic one */
 JNIEXPORT jstring JNICALL Java_dev_siit_model_ColumnLogSoftmax_rowPass(JNIEnv *env, jclass cls) {
     (void) cls;
-    return (*env)->NewStringUTF(env, use_avx2() ? "avx2" : "generic");
+    return (*env)->NewStringUTF(env, has_avx2 ? "avx2" : "generic");
 }
 
 /* exponent bits all ones: inf or NaN */
