@@ -1,5 +1,5 @@
 /*
- * Times the JNI normaliser's two row passes (src/main/native/column-log-softmax.c, compiled in
+ * Times the JNI normaliser's row passes (each one this CPU runs) (src/main/native/column-log-softmax.c, compiled in
  * here) on one thread over a (1,280 x 33,124) block of uniform logits of the given spread, and
  * checks each row's log-sum against a double-precision sum. docs/benchmarks.md, eleventh session.
  *
@@ -31,12 +31,13 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < (size_t) n * v; i++) {
         x[i] = ((float) rand() / (float) RAND_MAX - 0.5f) * spread;
     }
-    printf("rows %d x %d, spread %.0f nats, row pass here: %s\n", n, v, spread, has_avx2 ? "avx2" : "generic");
+    static const char *names[] = {"generic", "avx2", "avx512"};
+    printf("rows %d x %d, spread %.0f nats, fastest row pass here: %s\n", n, v, spread, names[best_pass]);
     for (int round = 0; round < 3; round++) {
-        for (int generic = 0; generic <= 1; generic++) {
+        for (int pass = best_pass; pass >= PASS_GENERIC; pass--) {
             double t0 = seconds();
             for (int r = 0; r < n; r++) {
-                max[r] = row_max_log_sum(x + (size_t) r * v, v, &log_sum[r], generic);
+                max[r] = row_max_log_sum(x + (size_t) r * v, v, &log_sum[r], pass);
             }
             double ms = (seconds() - t0) * 1e3;
             double worst = 0;
@@ -47,7 +48,7 @@ int main(int argc, char **argv) {
                 }
                 worst = fmax(worst, fabs(log_sum[r] - log(s)));
             }
-            printf("%-8s %7.1f ms   max |log_sum - double| %.2g\n", generic ? "generic" : "avx2", ms, worst);
+            printf("%-8s %7.1f ms   max |log_sum - double| %.2g\n", names[pass], ms, worst);
         }
     }
     free(x);

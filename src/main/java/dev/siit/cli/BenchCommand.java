@@ -142,7 +142,7 @@ public final class BenchCommand implements Callable<Integer> {
         out.printf("model: %s%nthreads: %d intra-op, %d inter-op; grad mode %s; LD_PRELOAD=%s%n", cfg,
                 JniUtils.getNumThreads(), JniUtils.getNumInteropThreads(), JniUtils.isGradMode(), System.getenv("LD_PRELOAD"));
         out.printf("kernels: %s%n", ColumnLogSoftmax.nativeAvailable()
-                ? "column log-softmax in JNI (" + ColumnLogSoftmax.nativeVariant() + " row pass)"
+                ? "column log-softmax in JNI (" + ColumnLogSoftmax.nativeVariant().label() + " row pass)"
                 : "libtorch only (" + ColumnLogSoftmax.loadError() + ")");
         SplittableRandom rng = new SplittableRandom(seed);
         try (T5Model model = T5Model.create(cfg, seed); NDManager manager = NDManager.newBaseManager(model.device())) {

@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.siit.run.NativeKernels;
 import java.nio.ByteBuffer;
+import java.util.Locale;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -39,9 +40,23 @@ public final class ColumnLogSoftmax {
         return NativeKernels.loaded();
     }
 
-    /** The kernel's row pass on this CPU ("avx2" or "generic"), or null when it is not loaded. */
-    public static String nativeVariant() {
-        return nativeAvailable() ? rowPass() : null;
+    /**
+     * The kernel's ways through a row, in the order of column-log-softmax.c's PASS_ constants:
+     * a compiler-vectorised loop around glibc's vector expf, and intrinsics around our own exp on
+     * 8-float (AVX2 + FMA) or 16-float (AVX-512F) vectors.
+     */
+    public enum RowPass {
+        GENERIC, AVX2, AVX512;
+
+        /** "generic", "avx2", "avx512" */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** The fastest row pass the kernel runs on this CPU, or null when it is not loaded. */
+    public static RowPass nativeVariant() {
+        return nativeAvailable() ? RowPass.values()[bestPass()] : null;
     }
 
     /** Why the kernel is not loaded, or null when it is. */
@@ -79,11 +94,11 @@ public final class ColumnLogSoftmax {
 
     /** Null when a row was not finite (the caller then uses the engine). */
     static NDArray viaKernel(NDArray logits, int[] columns) {
-        return viaKernel(logits, columns, false);
+        return viaKernel(logits, columns, nativeVariant());
     }
 
-    /** generic: the kernel's compiler-vectorised row pass even where its AVX2 one would run (tests). */
-    static NDArray viaKernel(NDArray logits, int[] columns, boolean generic) {
+    /** pass: one of the row passes this CPU runs (tests take each); a faster one is never taken. */
+    static NDArray viaKernel(NDArray logits, int[] columns, RowPass pass) {
         Shape shape = logits.getShape();
         int n = Math.toIntExact(shape.get(0));
         int v = Math.toIntExact(shape.get(1));
@@ -104,8 +119,8 @@ public final class ColumnLogSoftmax {
             return null;
         }
         int threads = threadsFor(n);
-        int bad = threads == 1 ? rows(data, v, 0, n, columns, out, generic)
-                : inParallel(data, v, n, columns, out, threads, generic);
+        int bad = threads == 1 ? rows(data, v, 0, n, columns, out, pass.ordinal())
+                : inParallel(data, v, n, columns, out, threads, pass.ordinal());
         if (bad > 0) {
             result.close();
             return null;
@@ -114,16 +129,16 @@ public final class ColumnLogSoftmax {
     }
 
     private static int inParallel(ByteBuffer data, int v, int n, int[] columns, ByteBuffer out, int threads,
-                                  boolean generic) {
+                                  int pass) {
         ExecutorService pool = helpers(threads - 1);
         @SuppressWarnings("unchecked")
         Future<Integer>[] parts = new Future[threads - 1];
         for (int t = 1; t < threads; t++) {
             int from = (int) ((long) n * t / threads);
             int to = (int) ((long) n * (t + 1) / threads);
-            parts[t - 1] = pool.submit(() -> rows(data, v, from, to, columns, out, generic));
+            parts[t - 1] = pool.submit(() -> rows(data, v, from, to, columns, out, pass));
         }
-        int bad = rows(data, v, 0, (int) ((long) n / threads), columns, out, generic);
+        int bad = rows(data, v, 0, (int) ((long) n / threads), columns, out, pass);
         try {
             for (Future<Integer> part : parts) {
                 bad += part.get();
@@ -160,8 +175,8 @@ public final class ColumnLogSoftmax {
 
     /** See column-log-softmax.c: rows [from, to) of a contiguous (N, V) buffer; returns non-finite rows. */
     private static native int rows(ByteBuffer logits, int v, int from, int to, int[] columns, ByteBuffer out,
-                                   boolean generic);
+                                   int pass);
 
-    /** "avx2" (intrinsics and our own exp) or "generic" (compiler-vectorised, glibc's vector expf). */
-    private static native String rowPass();
+    /** The ordinal of the fastest {@link RowPass} this CPU runs. */
+    private static native int bestPass();
 }

@@ -17,7 +17,8 @@ import java.util.Map;
  * @param decodeStreams  {@code siit.decode.streams}: batches beam search decodes at once, each on
  *                       intraOpThreads / decodeStreams threads (so this too decides decoding's bits)
  * @param mklShim        whether the MKL vendor shim is preloaded
- * @param kernels        "jni" when {@link NativeKernels} loaded the library, else "libtorch"
+ * @param kernels        "jni" when {@link NativeKernels} loaded the library, else "libtorch" (the
+ *                       kernel's row pass follows from the cpu's AVX2 / AVX-512 flags)
  * @param allocator      "tcmalloc" when preloaded, else "glibc"
  */
 public record NumericEnvironment(String cpu, String intraOpThreads, String decodeStreams, boolean mklShim,

@@ -8,7 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.siit.model.ColumnLogSoftmax.RowPass;
 import dev.siit.run.CpuInfo;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -21,16 +24,27 @@ class ColumnLogSoftmaxTest {
     }
 
     @Test
-    void theIntrinsicsPassRunsWhereTheCpuHasAvx2() {
+    void theWidestIntrinsicsPassRunsThatTheCpuHas() {
         CpuInfo cpu = CpuInfo.current();
         // /proc/cpuinfo's flags list fma beside avx2 on every CPU that has both; the kernel checks both
-        assertEquals(cpu.avx2() ? "avx2" : "generic", ColumnLogSoftmax.nativeVariant(), cpu.describe());
+        RowPass want = cpu.avx512f() ? RowPass.AVX512 : cpu.avx2() ? RowPass.AVX2 : RowPass.GENERIC;
+        assertEquals(want, ColumnLogSoftmax.nativeVariant(), cpu.describe());
+    }
+
+    /** Every row pass this CPU runs, the fastest first. */
+    private static List<RowPass> passesHere() {
+        List<RowPass> passes = new ArrayList<>();
+        for (int p = ColumnLogSoftmax.nativeVariant().ordinal(); p >= 0; p--) {
+            passes.add(RowPass.values()[p]);
+        }
+        return passes;
     }
 
     @Test
-    void bothRowPassesEqualDoublesOnRowsSpanningHundredsOfNats() {
+    void everyRowPassEqualsDoublesOnRowsSpanningHundredsOfNats() {
         // rows whose logits spread over -300..300: most exp arguments lie below -87, where glibc's
-        // vector expf takes its scalar path and our exp clamps; 5,003 columns leave a tail of 11
+        // vector expf takes its scalar path and our exp clamps; 5,003 columns leave a tail of 11 after
+        // turns of 16 (AVX2) or 32 (AVX-512) floats
         SplittableRandom rng = new SplittableRandom(11);
         int n = 37;
         int v = 5003;
@@ -42,15 +56,15 @@ class ColumnLogSoftmaxTest {
         int[] columns = {0, 1, 17, 4999, v - 1, 2500};
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray logits = m.create(x, new Shape(n, v));
-            for (boolean generic : new boolean[] {false, true}) {
-                float[] got = ColumnLogSoftmax.viaKernel(logits, columns, generic).toFloatArray();
+            for (RowPass pass : passesHere()) {
+                float[] got = ColumnLogSoftmax.viaKernel(logits, columns, pass).toFloatArray();
                 for (int r = 0; r < n; r++) {
                     double lse = logSumExpInDoubles(x, r, v);
                     for (int c = 0; c < columns.length; c++) {
                         double want = x[r * v + columns[c]] - lse;
                         // float (x - max) rounds to ulp(600) = 6e-5; the rest is a few ulps of log(sum)
                         assertEquals(want, got[r * columns.length + c], 1e-5 + 1e-7 * Math.abs(want),
-                                (generic ? "generic" : "avx2") + " pass, row " + r + ", column " + columns[c]);
+                                pass.label() + " pass, row " + r + ", column " + columns[c]);
                     }
                 }
             }
@@ -58,17 +72,17 @@ class ColumnLogSoftmaxTest {
     }
 
     @Test
-    void bothRowPassesReportNonFiniteValuesInsideTheVectorLoop() {
-        int v = 40; // two turns of 16 floats and a tail of 8
+    void everyRowPassReportsNonFiniteValuesInsideTheVectorLoop() {
+        int v = 40; // AVX2: two turns of 16 floats and a tail of 8; AVX-512: one turn of 32, a masked tail of 8
         try (NDManager m = NDManager.newBaseManager()) {
             for (int at : new int[] {0, 5, 12, 21, 27, 35}) { // both vectors of a turn, and the tail
                 for (float bad : new float[] {Float.NaN, Float.POSITIVE_INFINITY}) {
                     float[] x = new float[2 * v];
                     x[v + at] = bad;
                     NDArray logits = m.create(x, new Shape(2, v));
-                    for (boolean generic : new boolean[] {false, true}) {
-                        assertNull(ColumnLogSoftmax.viaKernel(logits, new int[] {0}, generic),
-                                bad + " at column " + at + (generic ? " (generic pass)" : " (avx2 pass)"));
+                    for (RowPass pass : passesHere()) {
+                        assertNull(ColumnLogSoftmax.viaKernel(logits, new int[] {0}, pass),
+                                bad + " at column " + at + " (" + pass.label() + " pass)");
                     }
                 }
             }
